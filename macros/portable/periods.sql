@@ -1,0 +1,58 @@
+{#- Period derivations from a 6-character Gregorian FEE_YM ('202204'). -#}
+
+{#- Gregorian quarter label: '202204' -> '2022Q2'. -#}
+{% macro fee_quarter(fee_ym) -%}
+    concat(substr({{ fee_ym }}, 1, 4), 'Q', {{ quarter_of_month('cast(substr(' ~ fee_ym ~ ', 5, 2) as integer)') }})
+{%- endmacro %}
+
+{#- ROC (民國) quarter label: '202204' -> '111Q2' (ROC year = Gregorian year - 1911). -#}
+{% macro roc_quarter(fee_ym) -%}
+    concat(
+        cast(cast(substr({{ fee_ym }}, 1, 4) as integer) - 1911 as {{ dbt.type_string() }}),
+        'Q',
+        {{ quarter_of_month('cast(substr(' ~ fee_ym ~ ', 5, 2) as integer)') }}
+    )
+{%- endmacro %}
+
+{#- Quarter number (as text) of a month number 1-12. -#}
+{% macro quarter_of_month(month_number) -%}
+    cast(cast(floor(({{ month_number }} - 1) / 3) as integer) + 1 as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- Gregorian quarter label -> ROC quarter label: '2022Q2' -> '111Q2'. -#}
+{% macro roc_quarter_of_quarter(fee_quarter) -%}
+    concat(
+        cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1911 as {{ dbt.type_string() }}),
+        substr({{ fee_quarter }}, 5, 2)
+    )
+{%- endmacro %}
+
+{#- First day of the FEE_YM month as a date. -#}
+{% macro fee_month_start(fee_ym) -%}
+    cast(concat(substr({{ fee_ym }}, 1, 4), '-', substr({{ fee_ym }}, 5, 2), '-01') as date)
+{%- endmacro %}
+
+{#- Is the text a valid YYYYMM month? (6 digits, month 01-12.) -#}
+{% macro is_valid_fee_ym(fee_ym) -%}
+    (
+        length({{ fee_ym }}) = 6
+        and {{ dbt.safe_cast(fee_ym, 'integer') }} is not null
+        and {{ dbt.safe_cast('substr(' ~ fee_ym ~ ', 5, 2)', 'integer') }} between 1 and 12
+        and {{ dbt.safe_cast('substr(' ~ fee_ym ~ ', 1, 4)', 'integer') }} between 1990 and 2200
+    )
+{%- endmacro %}
+
+{#- Is the text a valid Gregorian quarter 'YYYYQn'? -#}
+{% macro is_valid_fee_quarter(fee_quarter) -%}
+    (
+        length({{ fee_quarter }}) = 6
+        and substr({{ fee_quarter }}, 5, 1) = 'Q'
+        and {{ dbt.safe_cast('substr(' ~ fee_quarter ~ ', 1, 4)', 'integer') }} between 1990 and 2200
+        and substr({{ fee_quarter }}, 6, 1) in ('1', '2', '3', '4')
+    )
+{%- endmacro %}
+
+{#- 'YYYYMM' text of a date: date '2022-04-15' -> '202204'. -#}
+{% macro yyyymm_of_date(date_expression) -%}
+    cast(year({{ date_expression }}) * 100 + month({{ date_expression }}) as {{ dbt.type_string() }})
+{%- endmacro %}

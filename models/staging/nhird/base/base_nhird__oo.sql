@@ -1,0 +1,66 @@
+{{ config(materialized='view') }}
+
+-- Outpatient order lines (oo), typed, with the first row-level contract rule each row breaks.
+-- The cross-table rule (orphan_order) is checked in int_outpatient_orders_matched.
+
+with source as (
+
+    select * from {{ source('nhird', 'oo') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('"HOSP_ID"') }} as hosp_id,
+        {{ clean_text('"FEE_YM"') }} as fee_ym,
+        {{ clean_text('"APPL_TYPE"') }} as appl_type,
+        {{ clean_text('"CASE_TYPE"') }} as case_type,
+        {{ clean_text('"SEQ_NO"') }} as seq_no_text,
+        {{ clean_text('"APPL_DATE"') }} as appl_date_text,
+        {{ clean_text('"ORDER_SEQ_NO"') }} as order_seq_no_text,
+        {{ clean_text('"ORDER_TYPE"') }} as order_type,
+        {{ clean_text('"ORDER_CODE"') }} as order_code,
+        {{ clean_text('"ORDER_QTY"') }} as order_qty_text,
+        {{ clean_text('"ORDER_DOT"') }} as order_dot_text,
+        {{ clean_text('"EXE_S_DATE"') }} as executed_at_text,
+        _source_file as source_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ dbt.safe_cast('seq_no_text', 'integer') }} as seq_no,
+        {{ dbt.safe_cast('order_seq_no_text', 'integer') }} as order_seq_no,
+        {{ dbt.safe_cast('appl_date_text', 'date') }} as appl_date,
+        {{ dbt.safe_cast('order_qty_text', 'decimal(9,2)') }} as order_qty,
+        {{ dbt.safe_cast('order_dot_text', dbt.type_bigint()) }} as order_dot,
+        {{ dbt.safe_cast('executed_at_text', dbt.type_timestamp()) }} as executed_at
+    from cleaned
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when hosp_id is null or fee_ym is null or appl_type is null or case_type is null
+                or seq_no is null or order_seq_no is null
+                then 'missing_key'
+            when not {{ is_valid_fee_ym('fee_ym') }} then 'invalid_fee_ym'
+            when order_type is null or order_type not in {{ contract_values('oo', 'ORDER_TYPE') }} or order_code is null
+                then 'invalid_code'
+            when appl_date is null or (executed_at_text is not null and executed_at is null)
+                then 'invalid_date'
+            when order_dot is null or order_dot < 0 or (order_qty_text is not null and order_qty is null)
+                then 'invalid_points'
+        end as rule_name
+    from typed
+
+)
+
+select * from checked
