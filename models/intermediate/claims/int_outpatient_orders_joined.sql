@@ -1,0 +1,85 @@
+-- Order lines whose code is on a reference code list (fee_schedule_items: care-plan and
+-- referral codes; reexam_item_map: re-examination codes), joined to their claim. This is
+-- the one scan of the (large) order table that the care-plan, referral and re-examination
+-- marts share; `execution_date` is EXE_S_DATE's date, else the visit date.
+
+with orders as (
+
+    select * from {{ ref('stg_nhird__oo') }}
+
+),
+
+claims as (
+
+    select * from {{ ref('int_outpatient_claims_classified') }}
+
+),
+
+fee_schedule_codes as (
+
+    select distinct order_code from {{ ref('fee_schedule_items') }}
+
+),
+
+reexam_codes as (
+
+    select distinct order_code from {{ ref('reexam_item_map') }}
+
+),
+
+listed_codes as (
+
+    select order_code from fee_schedule_codes
+    union
+    select order_code from reexam_codes
+
+),
+
+listed_orders as (
+
+    select orders.*
+    from orders
+    inner join listed_codes
+        on orders.order_code = listed_codes.order_code
+
+),
+
+joined as (
+
+    select
+        listed_orders.hosp_id,
+        listed_orders.fee_ym,
+        listed_orders.appl_type,
+        listed_orders.case_type,
+        listed_orders.seq_no,
+        listed_orders.order_seq_no,
+        listed_orders.order_type,
+        listed_orders.order_code,
+        listed_orders.order_qty,
+        listed_orders.order_dot,
+        coalesce(cast(listed_orders.executed_at as date), claims.visit_date) as execution_date,
+        claims.appl_date,
+        claims.fee_month_start,
+        claims.fee_year,
+        claims.fee_quarter,
+        claims.roc_quarter,
+        claims.patient_key,
+        claims.physician_key,
+        claims.visit_date,
+        claims.area_no_h,
+        claims.hosp_cont_type,
+        claims.institution_level,
+        claims.hosp_kind,
+        claims.sector,
+        claims.is_care_plan_case
+    from listed_orders
+    inner join claims
+        on listed_orders.hosp_id = claims.hosp_id
+        and listed_orders.fee_ym = claims.fee_ym
+        and listed_orders.appl_type = claims.appl_type
+        and listed_orders.case_type = claims.case_type
+        and listed_orders.seq_no = claims.seq_no
+
+)
+
+select * from joined

@@ -1,0 +1,88 @@
+-- Cross-table contract rules (the row-level ones are in the staging *_rejected models):
+-- order lines whose claim did not pass staging (oo.orphan_order) and claims of institutions
+-- unknown to hosb (cd/dd.unknown_institution). Same shape as the staging quarantine.
+
+with orders as (
+
+    select * from {{ ref('stg_nhird__oo') }}
+
+),
+
+outpatient_claims as (
+
+    select * from {{ ref('stg_nhird__cd') }}
+
+),
+
+inpatient_claims as (
+
+    select * from {{ ref('stg_nhird__dd') }}
+
+),
+
+institutions as (
+
+    select hosp_id from {{ ref('stg_nhird__hosb') }}
+
+),
+
+orphan_orders as (
+
+    select
+        'oo' as table_name,
+        'orphan_order' as rule_name,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        concat_ws('|', orders.hosp_id, orders.fee_ym, orders.appl_type, orders.case_type,
+            cast(orders.seq_no as {{ dbt.type_string() }}), cast(orders.order_seq_no as {{ dbt.type_string() }})) as natural_key
+    from orders
+    left join outpatient_claims
+        on orders.hosp_id = outpatient_claims.hosp_id
+        and orders.fee_ym = outpatient_claims.fee_ym
+        and orders.appl_type = outpatient_claims.appl_type
+        and orders.case_type = outpatient_claims.case_type
+        and orders.seq_no = outpatient_claims.seq_no
+    where outpatient_claims.hosp_id is null
+
+),
+
+outpatient_unknown_institution as (
+
+    select
+        'cd' as table_name,
+        'unknown_institution' as rule_name,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        concat_ws('|', outpatient_claims.hosp_id, outpatient_claims.fee_ym, outpatient_claims.appl_type,
+            outpatient_claims.case_type, cast(outpatient_claims.seq_no as {{ dbt.type_string() }})) as natural_key
+    from outpatient_claims
+    left join institutions
+        on outpatient_claims.hosp_id = institutions.hosp_id
+    where institutions.hosp_id is null
+
+),
+
+inpatient_unknown_institution as (
+
+    select
+        'dd' as table_name,
+        'unknown_institution' as rule_name,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        concat_ws('|', inpatient_claims.hosp_id, inpatient_claims.fee_ym, inpatient_claims.appl_type,
+            inpatient_claims.case_type, cast(inpatient_claims.seq_no as {{ dbt.type_string() }})) as natural_key
+    from inpatient_claims
+    left join institutions
+        on inpatient_claims.hosp_id = institutions.hosp_id
+    where institutions.hosp_id is null
+
+),
+
+unioned as (
+
+    select * from orphan_orders
+    union all
+    select * from outpatient_unknown_institution
+    union all
+    select * from inpatient_unknown_institution
+
+)
+
+select * from unioned
