@@ -1,0 +1,3 @@
+from nhi_warehouse.cli import main
+
+raise SystemExit(main())

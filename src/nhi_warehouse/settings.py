@@ -1,0 +1,59 @@
+"""Environment settings shared by the command-line tools (one place for the defaults).
+
+The environment variables are the project's interface; each has a default that suits the
+bundled synthetic demo:
+
+* ``NHI_RAW_ROOT``    raw extract root (``<root>/<table>/`` folders)    default ``data/raw``
+* ``NHI_DUCKDB_PATH`` warehouse file                                    default ``data/warehouse/nhi.duckdb``
+* ``NHI_ID_KEY``      pseudonymisation key (keyed hash of ID/PRSN_ID)   default: a public demo key
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_RAW_ROOT = "data/raw"
+DEFAULT_DUCKDB_PATH = "data/warehouse/nhi.duckdb"
+# Public, documented, and only for the synthetic demo: real extracts must set NHI_ID_KEY.
+DEMO_ID_KEY = "nhi-warehouse-demo-key"
+
+
+def project_root() -> Path:
+    """The dbt project root: the nearest folder above the working directory with dbt_project.yml,
+    else the repository this package was installed from (editable install)."""
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    raise SystemExit("nhi: cannot find dbt_project.yml above the working directory; run from the repository.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    raw_root: Path
+    duckdb_path: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        root = project_root()
+        raw_root = Path(os.environ.get("NHI_RAW_ROOT", DEFAULT_RAW_ROOT))
+        duckdb_path = Path(os.environ.get("NHI_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+        return cls(
+            root=root,
+            raw_root=raw_root if raw_root.is_absolute() else root / raw_root,
+            duckdb_path=duckdb_path if duckdb_path.is_absolute() else root / duckdb_path,
+        )
+
+    def environment(self) -> dict[str, str]:
+        """The process environment for dbt, with absolute paths and the temp directory."""
+        env = dict(os.environ)
+        env["NHI_RAW_ROOT"] = str(self.raw_root)
+        env["NHI_DUCKDB_PATH"] = str(self.duckdb_path)
+        env.setdefault("NHI_DUCKDB_TEMP", str(self.duckdb_path.parent / "tmp"))
+        return env
