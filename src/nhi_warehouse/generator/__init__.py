@@ -34,8 +34,9 @@ pure-Parquet extract (no ``late-fix`` files).
 
 Rows whose APPL_DATE (claims) or UPLOAD_TIME (uploads) is after the extract date are not in
 the extract; RECV_DATE / REPLY_DATE after it are empty. Budgets and announced point values are
-computed from the complete (pre-cut) general-service points of ``cd`` (``dd`` only with
-``GeneratorConfig(budget_includes_inpatient=True)``): sector by case type (11-19 dental,
+computed from the complete (pre-cut) general-service points of ``cd`` and ``dd`` (``cd`` only
+with ``GeneratorConfig(budget_includes_inpatient=False)``), before review deductions, as the
+point-value marts define points (domain spec §2): sector by case type (11-19 dental,
 21-31 TCM) else by contract type (1-3 hospital, 4 primary care); E1 care-plan claims, 05
 dialysis and claims of pharmacies (contract type 5, case 08 refills) are outside the four
 budgets. ``_manifest.json`` also records the per-stage seconds, the plan's cohort and

@@ -28,7 +28,7 @@ class GeneratorConfig:
     quiet: bool = True
     workers: int | None = None  # None: automatic (1 for small runs, else up to 2)
     rules_csv: str | Path | None = None  # default: seeds/reference/quarantine_rules.csv
-    budget_includes_inpatient: bool = False  # HOSPITAL budget base: cd only (default) or cd + dd
+    budget_includes_inpatient: bool = True  # HOSPITAL budget base: cd + dd (default, as the marts) or cd only
 
     def __post_init__(self) -> None:
         if self.size not in SIZES:

@@ -1,0 +1,189 @@
+-- Settled point values (點值結算) per sector, region and fee quarter from the claims that had
+-- arrived by the as-of date, plus the whole country (area_no_h 'ALL', 全區) as the sum of the
+-- regions. Only (sector, region, quarter) combinations with general-service claims and a budget
+-- row; claims without a budget row are reported by a warn-level test.
+-- The point value is paid on the points left after review deductions (核定點數): a region's
+-- deducted points are taken from its non-floating and floating points in proportion to them.
+-- FPV = (B - NF) / F, APV = B / (NF + F) (domain spec §2), on those allowed points.
+-- var pv_points_after_deductions = false divides the budget over the points before deductions.
+
+{%- set after_deductions = var('pv_points_after_deductions', true) %}
+{%- if after_deductions %}
+    {%- set deducted_share = '(cast(regional.deducted_points as double) / nullif(cast(regional.points as double), 0))' %}
+{%- else %}
+    {%- set deducted_share = '0' %}
+{%- endif %}
+
+with points as (
+
+    select * from {{ ref('int_general_service_points_aggregated') }}
+
+),
+
+quarters as (
+
+    select * from {{ ref('int_point_value_quarters_assessed') }}
+
+),
+
+budgets as (
+
+    select * from {{ ref('stg_nhird__budget') }}
+
+),
+
+observed as (
+
+    select points.*
+    from points
+    inner join quarters
+        on points.fee_quarter = quarters.fee_quarter
+    where points.appl_date <= quarters.as_of_date
+
+),
+
+regional as (
+
+    select
+        observed.sector,
+        observed.area_no_h,
+        observed.fee_quarter,
+        sum(observed.claims) as claims,
+        sum(observed.points) as points,
+        sum(observed.nonfloat_points) as nonfloat_points,
+        sum(observed.float_points) as float_points,
+        sum(observed.reviewed_claims) as reviewed_claims,
+        sum(observed.reviewed_points) as reviewed_points,
+        sum(observed.deducted_points) as deducted_points
+    from observed
+    group by
+        observed.sector,
+        observed.area_no_h,
+        observed.fee_quarter
+
+),
+
+budgeted as (
+
+    select
+        regional.*,
+        budgets.budget_amt,
+        cast(regional.nonfloat_points as double) * (1 - {{ deducted_share }}) as allowed_nonfloat_points,
+        cast(regional.float_points as double) * (1 - {{ deducted_share }}) as allowed_float_points
+    from regional
+    inner join budgets
+        on regional.sector = budgets.sector
+            and regional.fee_quarter = budgets.fee_quarter
+            and regional.area_no_h = budgets.area_no_h
+    where regional.points > 0
+
+),
+
+whole_country as (
+
+    select
+        sector,
+        'ALL' as area_no_h,
+        fee_quarter,
+        sum(claims) as claims,
+        sum(points) as points,
+        sum(nonfloat_points) as nonfloat_points,
+        sum(float_points) as float_points,
+        sum(reviewed_claims) as reviewed_claims,
+        sum(reviewed_points) as reviewed_points,
+        sum(deducted_points) as deducted_points,
+        sum(budget_amt) as budget_amt,
+        sum(allowed_nonfloat_points) as allowed_nonfloat_points,
+        sum(allowed_float_points) as allowed_float_points
+    from budgeted
+    group by sector, fee_quarter
+
+),
+
+combined as (
+
+    select
+        sector,
+        area_no_h,
+        fee_quarter,
+        claims,
+        points,
+        nonfloat_points,
+        float_points,
+        reviewed_claims,
+        reviewed_points,
+        deducted_points,
+        budget_amt,
+        allowed_nonfloat_points,
+        allowed_float_points
+    from budgeted
+
+    union all
+
+    select
+        sector,
+        area_no_h,
+        fee_quarter,
+        claims,
+        points,
+        nonfloat_points,
+        float_points,
+        reviewed_claims,
+        reviewed_points,
+        deducted_points,
+        budget_amt,
+        allowed_nonfloat_points,
+        allowed_float_points
+    from whole_country
+
+),
+
+valued as (
+
+    select
+        combined.*,
+        quarters.roc_quarter,
+        quarters.quarter_end_date,
+        quarters.settle_due_date,
+        quarters.as_of_date,
+        quarters.is_complete,
+        {{ float_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as float_pv,
+        {{ average_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as avg_pv
+    from combined
+    inner join quarters
+        on combined.fee_quarter = quarters.fee_quarter
+
+),
+
+final as (
+
+    select
+        cast(sector as {{ dbt.type_string() }}) as sector,
+        cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
+        cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
+        cast(claims as bigint) as claims,
+        cast(points as bigint) as points,
+        cast(nonfloat_points as bigint) as nonfloat_points,
+        cast(float_points as bigint) as float_points,
+        cast(reviewed_claims as bigint) as reviewed_claims,
+        cast(reviewed_points as bigint) as reviewed_points,
+        cast(deducted_points as bigint) as deducted_points,
+        cast(cast(deducted_points as double) / nullif(cast(reviewed_points as double), 0) as double) as deduction_rate,
+        cast(allowed_nonfloat_points as double) as allowed_nonfloat_points,
+        cast(allowed_float_points as double) as allowed_float_points,
+        cast(budget_amt as decimal(18, 2)) as budget_amt,
+        cast(float_pv as double) as float_pv,
+        cast(avg_pv as double) as avg_pv,
+        cast(round(float_pv, 4) as decimal(8, 4)) as float_pv_rounded,
+        cast(round(avg_pv, 4) as decimal(8, 4)) as avg_pv_rounded,
+        cast({{ pv_region_rank('avg_pv', ['sector', 'fee_quarter']) }} as integer) as avg_pv_rank,
+        cast(quarter_end_date as date) as quarter_end_date,
+        cast(settle_due_date as date) as settle_due_date,
+        cast(as_of_date as date) as as_of_date,
+        cast(is_complete as boolean) as is_complete
+    from valued
+
+)
+
+select * from final

@@ -1,0 +1,100 @@
+-- 點值結算 Settled point values per sector, region (and 全區 'ALL') and fee quarter, with the
+-- announced values beside them. Computed in int_point_values_settled; see there for the rules.
+
+with settled as (
+
+    select * from {{ ref('int_point_values_settled') }}
+
+),
+
+sectors as (
+
+    select * from {{ ref('point_value_sectors') }}
+
+),
+
+regions as (
+
+    select * from {{ ref('regions') }}
+
+),
+
+announced as (
+
+    select * from {{ ref('stg_nhird__pv_announced') }}
+
+),
+
+announced_pivoted as (
+
+    select
+        sector,
+        fee_quarter,
+        area_no_h,
+        max(case when pv_kind = 'SETTLED' then float_pv end) as announced_settled_float_pv,
+        max(case when pv_kind = 'SETTLED' then avg_pv end) as announced_settled_avg_pv,
+        max(case when pv_kind = 'FORECAST' then float_pv end) as announced_forecast_float_pv,
+        max(case when pv_kind = 'FORECAST' then avg_pv end) as announced_forecast_avg_pv
+    from announced
+    group by sector, fee_quarter, area_no_h
+
+),
+
+joined as (
+
+    select
+        settled.*,
+        sectors.sector_zh,
+        case when settled.area_no_h = 'ALL' then '全區' else regions.region_zh end as region_zh,
+        announced_pivoted.announced_settled_float_pv,
+        announced_pivoted.announced_settled_avg_pv,
+        announced_pivoted.announced_forecast_float_pv,
+        announced_pivoted.announced_forecast_avg_pv
+    from settled
+    left join sectors
+        on settled.sector = sectors.sector
+    left join regions
+        on settled.area_no_h = regions.area_no_h
+    left join announced_pivoted
+        on settled.sector = announced_pivoted.sector
+            and settled.fee_quarter = announced_pivoted.fee_quarter
+            and settled.area_no_h = announced_pivoted.area_no_h
+
+),
+
+final as (
+
+    select
+        cast(sector as {{ dbt.type_string() }}) as sector,
+        cast(sector_zh as {{ dbt.type_string() }}) as sector_zh,
+        cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
+        cast(region_zh as {{ dbt.type_string() }}) as region_zh,
+        cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
+        cast(claims as bigint) as claims,
+        cast(points as bigint) as points,
+        cast(nonfloat_points as bigint) as nonfloat_points,
+        cast(float_points as bigint) as float_points,
+        cast(reviewed_points as bigint) as reviewed_points,
+        cast(deducted_points as bigint) as deducted_points,
+        cast(deduction_rate as double) as deduction_rate,
+        cast(allowed_nonfloat_points as double) as allowed_nonfloat_points,
+        cast(allowed_float_points as double) as allowed_float_points,
+        cast(budget_amt as decimal(18, 2)) as budget_amt,
+        cast(float_pv as double) as float_pv,
+        cast(avg_pv as double) as avg_pv,
+        cast(float_pv_rounded as decimal(8, 4)) as float_pv_rounded,
+        cast(avg_pv_rounded as decimal(8, 4)) as avg_pv_rounded,
+        cast(avg_pv_rank as integer) as avg_pv_rank,
+        cast(as_of_date as date) as as_of_date,
+        cast(settle_due_date as date) as settle_due_date,
+        cast(is_complete as boolean) as is_complete,
+        cast(announced_settled_float_pv as decimal(8, 4)) as announced_settled_float_pv,
+        cast(announced_settled_avg_pv as decimal(8, 4)) as announced_settled_avg_pv,
+        cast(announced_forecast_float_pv as decimal(8, 4)) as announced_forecast_float_pv,
+        cast(announced_forecast_avg_pv as decimal(8, 4)) as announced_forecast_avg_pv
+    from joined
+
+)
+
+select * from final

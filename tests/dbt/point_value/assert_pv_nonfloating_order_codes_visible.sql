@@ -1,0 +1,21 @@
+{{ config(severity='warn') }}
+
+-- A non-floating ORDER_CODE rule only sees order lines kept by int_outpatient_orders_joined,
+-- i.e. codes listed in the reference seeds fee_schedule_items or reexam_item_map.
+
+with listed_codes as (
+
+    select order_code from {{ ref('fee_schedule_items') }}
+    union
+    select order_code from {{ ref('reexam_item_map') }}
+
+)
+
+select
+    rules.rule_id,
+    rules.match_value
+from {{ ref('point_value_nonfloating_rules') }} as rules
+left join listed_codes
+    on rules.match_value = listed_codes.order_code
+where rules.rule_kind = 'ORDER_CODE'
+    and listed_codes.order_code is null
