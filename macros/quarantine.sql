@@ -1,17 +1,53 @@
 {#- Rows of a checked base model that broke a contract rule, in the common quarantine shape:
     table_name, rule_name, source_file, natural_key (the key columns as text joined by '|').
-    Personal identifiers are never copied here: a row is found again by file and key. -#}
-{% macro quarantine_rows(base_relation, table_name, key_columns) -%}
+    Personal identifiers are never copied here: a row is found again by file and key.
+    A rejected row delivered twice (the same content in two files, e.g. a re-run monthly drop)
+    is reported once, under the first file name, so re-delivery never changes the counts. -#}
+{% macro quarantine_rows(base_model, table_name, key_columns) -%}
+    {%- set base_relation = ref(base_model) -%}
+    {%- set content_columns = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(base_relation) -%}
+            {%- if column.name | lower not in ['source_file', 'rule_name'] -%}
+                {%- do content_columns.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
     select
-        '{{ table_name }}' as table_name,
+        table_name,
         rule_name,
         source_file,
-        concat_ws('|', {% for column in key_columns -%}
-            coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')
-            {%- if not loop.last %}, {% endif %}
-        {%- endfor %}) as natural_key
-    from {{ base_relation }}
-    where rule_name is not null
+        natural_key
+    from (
+        select
+            '{{ table_name }}' as table_name,
+            rule_name,
+            source_file,
+            concat_ws('|', {% for column in key_columns -%}
+                coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')
+                {%- if not loop.last %}, {% endif %}
+            {%- endfor %}) as natural_key,
+            row_number() over (
+                partition by rule_name, {{ row_hash(content_columns or ['rule_name']) }}
+                order by source_file
+            ) as delivery_rank
+        from {{ base_relation }}
+        where rule_name is not null
+    ) as rejected
+    where delivery_rank = 1
+{%- endmacro %}
+
+{#- A 64-bit hash of a row's columns (for grouping identical rows; not a pseudonym). -#}
+{% macro row_hash(columns) -%}
+    {{ adapter.dispatch('row_hash', 'nhi_warehouse')(columns) }}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_hash(columns) -%}
+    xxhash64({{ columns | join(', ') }})
 {%- endmacro %}
 
 {#- Keep one row per natural key: the latest APPL_DATE (or the given order), ties broken by

@@ -8,7 +8,8 @@
     * A required table with no files stops the build with a message naming the folder;
       an optional one becomes an empty view with the contract's columns.
     * A file missing a required column stops the build naming the file and the column.
-    * Every view carries `_source_file`, the file each row came from (quarantine reports it).
+    * Every view carries `_source_file`, the file each row came from, relative to the raw root
+      (quarantine reports it; the same extract mounted elsewhere gives the same names).
 
     Runs as an on-run-start hook; set var `skip_raw_views: true` for commands that do not
     read raw data (e.g. `dbt seed` alone).
@@ -134,7 +135,7 @@
                 {%- do select_list.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- do select_list.append('filename as _source_file') -%}
+        {%- do select_list.append("replace(filename, '" ~ raw_root ~ "/', '') as _source_file") -%}
         {%- if fmt == 'parquet' -%}
             {%- do parts.append(
                 'select ' ~ select_list | join(', ') ~ " from read_parquet('" ~ parquet_glob

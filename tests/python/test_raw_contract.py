@@ -27,8 +27,9 @@ def copy_extract(source: Path, target: Path, *, without: tuple[str, ...] = ()) -
     return target
 
 
-def table_fingerprints(duckdb_path: Path) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent content hash) of every table built in the warehouse."""
+def table_fingerprints(duckdb_path: Path) -> dict[str, tuple[int, ...]]:
+    """Row count and, per column, an order-independent sum of value hashes, for every table built
+    in the staging, intermediate and marts schemas."""
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -36,10 +37,8 @@ def table_fingerprints(duckdb_path: Path) -> dict[str, tuple[int, int]]:
         ).fetchall()
         result = {}
         for schema, table in tables:
-            count, content = con.execute(
-                f'select count(*), coalesce(sum(hash(t.*)), 0) from "{schema}"."{table}" as t'
-            ).fetchall()[0]
-            result[f"{schema}.{table}"] = (count, int(content))
+            row = con.execute(f'select count(*), sum(hash(columns(*))) from "{schema}"."{table}"').fetchall()[0]
+            result[f"{schema}.{table}"] = tuple(int(value or 0) for value in row)
     return result
 
 
@@ -57,7 +56,9 @@ def test_missing_required_column_names_the_file_and_column(tiny_extract: Path, t
     raw = copy_extract(tiny_extract, tmp_path / "raw")
     victim = sorted((raw / "hosb").rglob("*.parquet"))[0]
     with duckdb.connect() as con:
-        con.execute(f"copy (select * exclude (AREA_NO_H) from read_parquet('{victim}')) to '{victim}.tmp' (format parquet)")
+        con.execute(
+            f"copy (select * exclude (AREA_NO_H) from read_parquet('{victim}')) to '{victim}.tmp' (format parquet)"
+        )
     Path(f"{victim}.tmp").replace(victim)
     result = run_dbt(["run", "--select", "stg_nhird__hosb"], raw, tmp_path / "w.duckdb", tmp_path)
     output = result.stdout + result.stderr

@@ -1,14 +1,8 @@
 -- Quarantine of budget rows (budget): rows that broke a contract rule.
 
-with checked as (
+with rejected as (
 
-    select * from {{ ref('base_nhird__budget') }}
-
-),
-
-rejected as (
-
-    {{ quarantine_rows('checked', 'budget', ['sector', 'fee_quarter', 'area_no_h']) }}
+    {{ quarantine_rows('base_nhird__budget', 'budget', ['sector', 'fee_quarter', 'area_no_h']) }}
 
 )
 

@@ -1,14 +1,8 @@
 -- Quarantine of inpatient claims (dd): rows that broke a contract rule, with the rule.
 
-with checked as (
+with rejected as (
 
-    select * from {{ ref('base_nhird__dd') }}
-
-),
-
-rejected as (
-
-    {{ quarantine_rows('checked', 'dd', ['hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no_text']) }}
+    {{ quarantine_rows('base_nhird__dd', 'dd', ['hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no_text']) }}
 
 )
 

@@ -1,14 +1,8 @@
 -- Quarantine of institutions (hosb): rows that broke a contract rule, with the rule.
 
-with checked as (
+with rejected as (
 
-    select * from {{ ref('base_nhird__hosb') }}
-
-),
-
-rejected as (
-
-    {{ quarantine_rows('checked', 'hosb', ['hosp_id']) }}
+    {{ quarantine_rows('base_nhird__hosb', 'hosb', ['hosp_id']) }}
 
 )
 

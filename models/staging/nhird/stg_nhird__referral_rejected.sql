@@ -1,14 +1,8 @@
 -- Quarantine of referral records (referral): rows that broke a contract rule.
 
-with checked as (
+with rejected as (
 
-    select * from {{ ref('base_nhird__referral') }}
-
-),
-
-rejected as (
-
-    {{ quarantine_rows('checked', 'referral', ['referral_no']) }}
+    {{ quarantine_rows('base_nhird__referral', 'referral', ['referral_no']) }}
 
 )
 
