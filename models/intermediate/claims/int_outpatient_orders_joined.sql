@@ -75,10 +75,10 @@ joined as (
     from listed_orders
     inner join claims
         on listed_orders.hosp_id = claims.hosp_id
-        and listed_orders.fee_ym = claims.fee_ym
-        and listed_orders.appl_type = claims.appl_type
-        and listed_orders.case_type = claims.case_type
-        and listed_orders.seq_no = claims.seq_no
+            and listed_orders.fee_ym = claims.fee_ym
+            and listed_orders.appl_type = claims.appl_type
+            and listed_orders.case_type = claims.case_type
+            and listed_orders.seq_no = claims.seq_no
 
 )
 

@@ -32,15 +32,22 @@ orphan_orders as (
         'oo' as table_name,
         'orphan_order' as rule_name,
         cast(null as {{ dbt.type_string() }}) as source_file,
-        concat_ws('|', orders.hosp_id, orders.fee_ym, orders.appl_type, orders.case_type,
-            cast(orders.seq_no as {{ dbt.type_string() }}), cast(orders.order_seq_no as {{ dbt.type_string() }})) as natural_key
+        concat_ws(
+            '|',
+            orders.hosp_id,
+            orders.fee_ym,
+            orders.appl_type,
+            orders.case_type,
+            cast(orders.seq_no as {{ dbt.type_string() }}),
+            cast(orders.order_seq_no as {{ dbt.type_string() }})
+        ) as natural_key
     from orders
     left join outpatient_claims
         on orders.hosp_id = outpatient_claims.hosp_id
-        and orders.fee_ym = outpatient_claims.fee_ym
-        and orders.appl_type = outpatient_claims.appl_type
-        and orders.case_type = outpatient_claims.case_type
-        and orders.seq_no = outpatient_claims.seq_no
+            and orders.fee_ym = outpatient_claims.fee_ym
+            and orders.appl_type = outpatient_claims.appl_type
+            and orders.case_type = outpatient_claims.case_type
+            and orders.seq_no = outpatient_claims.seq_no
     where outpatient_claims.hosp_id is null
 
 ),
@@ -51,8 +58,14 @@ outpatient_unknown_institution as (
         'cd' as table_name,
         'unknown_institution' as rule_name,
         cast(null as {{ dbt.type_string() }}) as source_file,
-        concat_ws('|', outpatient_claims.hosp_id, outpatient_claims.fee_ym, outpatient_claims.appl_type,
-            outpatient_claims.case_type, cast(outpatient_claims.seq_no as {{ dbt.type_string() }})) as natural_key
+        concat_ws(
+            '|',
+            outpatient_claims.hosp_id,
+            outpatient_claims.fee_ym,
+            outpatient_claims.appl_type,
+            outpatient_claims.case_type,
+            cast(outpatient_claims.seq_no as {{ dbt.type_string() }})
+        ) as natural_key
     from outpatient_claims
     left join institutions
         on outpatient_claims.hosp_id = institutions.hosp_id
@@ -66,8 +79,14 @@ inpatient_unknown_institution as (
         'dd' as table_name,
         'unknown_institution' as rule_name,
         cast(null as {{ dbt.type_string() }}) as source_file,
-        concat_ws('|', inpatient_claims.hosp_id, inpatient_claims.fee_ym, inpatient_claims.appl_type,
-            inpatient_claims.case_type, cast(inpatient_claims.seq_no as {{ dbt.type_string() }})) as natural_key
+        concat_ws(
+            '|',
+            inpatient_claims.hosp_id,
+            inpatient_claims.fee_ym,
+            inpatient_claims.appl_type,
+            inpatient_claims.case_type,
+            cast(inpatient_claims.seq_no as {{ dbt.type_string() }})
+        ) as natural_key
     from inpatient_claims
     left join institutions
         on inpatient_claims.hosp_id = institutions.hosp_id

@@ -10,10 +10,16 @@ with rules as (
 rejected as (
 
     {% for table_name in ['hosb', 'cd', 'oo', 'dd', 'lab_upload', 'referral', 'budget', 'pv_announced'] %}
-    select table_name, rule_name from {{ ref('stg_nhird__' ~ table_name ~ '_rejected') }}
-    union all
+        select
+            table_name,
+            rule_name
+        from {{ ref('stg_nhird__' ~ table_name ~ '_rejected') }}
+        union all
     {% endfor %}
-    select table_name, rule_name from {{ ref('int_claims_quarantined') }}
+    select
+        table_name,
+        rule_name
+    from {{ ref('int_claims_quarantined') }}
 
 ),
 
@@ -39,7 +45,7 @@ final as (
     from rules
     left join counted
         on rules.table_name = counted.table_name
-        and rules.rule_name = counted.rule_name
+            and rules.rule_name = counted.rule_name
 
 )
 
