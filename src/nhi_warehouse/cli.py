@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_dbt(["build", *rest])
     if command == "dbt":
         return run_dbt(rest)
+    if command == "docs":
+        status = run_dbt(["docs", "generate", "--static", *rest])
+        if status == 0:
+            print(f"\nnhi docs: open {Settings.from_env().root / 'target' / 'static_index.html'} in a browser")
+        return status
     if command == "publish":
         from nhi_warehouse.publish import main as publish_main
 

@@ -2,10 +2,11 @@
 -- arrived by the as-of date, plus the whole country (area_no_h 'ALL', 全區) as the sum of the
 -- regions. Only (sector, region, quarter) combinations with general-service claims and a budget
 -- row; claims without a budget row are reported by a warn-level test.
--- The point value is paid on the points left after review deductions (核定點數): a region's
--- deducted points are taken from its non-floating and floating points in proportion to them.
+-- By default (var pv_points_after_deductions = false, as domain spec §2 defines points) the
+-- budget is divided over the points before review deductions. With the var true it is divided
+-- over the points left after deductions (核定點數): a region's deducted points are taken from
+-- its non-floating and floating points in proportion to them.
 -- FPV = (B - NF) / F, APV = B / (NF + F) (domain spec §2), on those allowed points.
--- var pv_points_after_deductions = false divides the budget over the points before deductions.
 
 {%- set after_deductions = var('pv_points_after_deductions', true) %}
 {%- if after_deductions %}
