@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         if status == 0:
             print(f"\nnhi docs: open {Settings.from_env().root / 'target' / 'static_index.html'} in a browser")
         return status
+    if command == "report":
+        from nhi_warehouse.report import main as report_main
+
+        return report_main(rest)
     if command == "publish":
         from nhi_warehouse.publish import main as publish_main
 
