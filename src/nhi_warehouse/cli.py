@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         if status == 0:
             print(f"\nnhi docs: open {Settings.from_env().root / 'target' / 'static_index.html'} in a browser")
         return status
+    if command in {"pipeline", "quality"}:
+        from nhi_warehouse.quality.cli import main as quality_main
+
+        return quality_main(["pipeline", *rest] if command == "pipeline" else rest)
     if command == "report":
         from nhi_warehouse.report import main as report_main
 

@@ -1,0 +1,3 @@
+from nhi_warehouse.quality.cli import main
+
+raise SystemExit(main())
