@@ -40,8 +40,8 @@ regional_sums as (
         sum(observed_nonfloat_points) as observed_nonfloat_points,
         min(history_quarters) as history_quarters,
         sum(case when projected_points is null then 1 else 0 end) as unprojected_months,
-        sum(projected_points) as projected_points,
-        sum(projected_nonfloat_points) as projected_nonfloat_points,
+        {{ exact_sum('projected_points') }} as projected_points,
+        {{ exact_sum('projected_nonfloat_points') }} as projected_nonfloat_points,
         max(quarter_completion_factor_min) as quarter_completion_factor_min,
         max(quarter_completion_factor_max) as quarter_completion_factor_max,
         max(expected_deduction_rate) as expected_deduction_rate
@@ -156,21 +156,21 @@ whole_country as (
         sum(observed_nonfloat_points) as observed_nonfloat_points,
         min(history_quarters) as history_quarters,
         sum(unprojected_months) as unprojected_months,
-        sum(expected_deducted_points) / nullif(sum(projected_points), 0) as expected_deduction_rate,
+        {{ exact_sum('expected_deducted_points') }} / nullif({{ exact_sum('projected_points') }}, 0) as expected_deduction_rate,
         sum(budget_amt) as budget_amt,
-        case when count(projected_points) = count(*) then sum(projected_points) end as projected_points,
-        case when count(projected_points_upper) = count(*) then sum(projected_points_upper) end as projected_points_upper,
-        case when count(projected_points_lower) = count(*) then sum(projected_points_lower) end as projected_points_lower,
-        case when count(expected_deducted_points) = count(*) then sum(expected_deducted_points) end as expected_deducted_points,
-        case when count(allowed_nonfloat_points) = count(*) then sum(allowed_nonfloat_points) end as allowed_nonfloat_points,
-        case when count(allowed_float_points) = count(*) then sum(allowed_float_points) end as allowed_float_points,
-        case when count(allowed_nonfloat_points_upper) = count(*) then sum(allowed_nonfloat_points_upper) end
+        case when count(projected_points) = count(*) then {{ exact_sum('projected_points') }} end as projected_points,
+        case when count(projected_points_upper) = count(*) then {{ exact_sum('projected_points_upper') }} end as projected_points_upper,
+        case when count(projected_points_lower) = count(*) then {{ exact_sum('projected_points_lower') }} end as projected_points_lower,
+        case when count(expected_deducted_points) = count(*) then {{ exact_sum('expected_deducted_points') }} end as expected_deducted_points,
+        case when count(allowed_nonfloat_points) = count(*) then {{ exact_sum('allowed_nonfloat_points') }} end as allowed_nonfloat_points,
+        case when count(allowed_float_points) = count(*) then {{ exact_sum('allowed_float_points') }} end as allowed_float_points,
+        case when count(allowed_nonfloat_points_upper) = count(*) then {{ exact_sum('allowed_nonfloat_points_upper') }} end
             as allowed_nonfloat_points_upper,
-        case when count(allowed_float_points_upper) = count(*) then sum(allowed_float_points_upper) end
+        case when count(allowed_float_points_upper) = count(*) then {{ exact_sum('allowed_float_points_upper') }} end
             as allowed_float_points_upper,
-        case when count(allowed_nonfloat_points_lower) = count(*) then sum(allowed_nonfloat_points_lower) end
+        case when count(allowed_nonfloat_points_lower) = count(*) then {{ exact_sum('allowed_nonfloat_points_lower') }} end
             as allowed_nonfloat_points_lower,
-        case when count(allowed_float_points_lower) = count(*) then sum(allowed_float_points_lower) end
+        case when count(allowed_float_points_lower) = count(*) then {{ exact_sum('allowed_float_points_lower') }} end
             as allowed_float_points_lower
     from regional
     group by

@@ -104,16 +104,21 @@ summarised as (
 
     select
         *,
-        avg(case when area_no_h != 'ALL' then avg_pv_abs_pct_error end)
-            over (partition by months_after_quarter_end) as lag_mape_avg_pv,
-        avg(case when area_no_h != 'ALL' then float_pv_abs_pct_error end)
-            over (partition by months_after_quarter_end) as lag_mape_float_pv,
-        avg(case when area_no_h != 'ALL' then avg_pv_abs_pct_error end)
-            over (partition by months_after_quarter_end, sector) as sector_lag_mape_avg_pv,
-        avg(case when area_no_h != 'ALL' then avg_pv_abs_pct_error_vs_warehouse end)
-            over (partition by months_after_quarter_end) as lag_mape_avg_pv_vs_warehouse,
-        avg(case when area_no_h != 'ALL' then abs(points_pct_error) end)
-            over (partition by months_after_quarter_end) as lag_mape_points
+        cast(avg({{ exact_decimal("case when area_no_h != 'ALL' then avg_pv_abs_pct_error end") }})
+            over (partition by months_after_quarter_end)
+        as double) as lag_mape_avg_pv,
+        cast(avg({{ exact_decimal("case when area_no_h != 'ALL' then float_pv_abs_pct_error end") }})
+            over (partition by months_after_quarter_end)
+        as double) as lag_mape_float_pv,
+        cast(avg({{ exact_decimal("case when area_no_h != 'ALL' then avg_pv_abs_pct_error end") }})
+            over (partition by months_after_quarter_end, sector)
+        as double) as sector_lag_mape_avg_pv,
+        cast(avg({{ exact_decimal("case when area_no_h != 'ALL' then avg_pv_abs_pct_error_vs_warehouse end") }})
+            over (partition by months_after_quarter_end)
+        as double) as lag_mape_avg_pv_vs_warehouse,
+        cast(avg({{ exact_decimal("case when area_no_h != 'ALL' then abs(points_pct_error) end") }})
+            over (partition by months_after_quarter_end)
+        as double) as lag_mape_points
     from errors
 
 ),
