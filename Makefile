@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint clean
+.PHONY: setup setup-spark demo test test-spark parity lint clean
 
 # Create .venv and install every pinned dependency (pyproject.toml) plus this package.
 setup: $(VENV)/.installed
@@ -14,6 +14,24 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# Optional: Spark support (docs/spark.md): dbt-spark and pyspark into the same .venv, pinned
+# in requirements-spark.txt (~1 GB). Spark needs Java 17.
+setup-spark: $(VENV)/.installed-spark
+
+$(VENV)/.installed-spark: $(VENV)/.installed requirements-spark.txt
+	@command -v java >/dev/null || { echo "setup-spark: Spark needs Java 17 (apt-get install openjdk-17-jre-headless)"; exit 1; }
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -r requirements-spark.txt
+	touch $@
+
+# The Spark tests: build a tiny extract on local Spark, compare every mart with DuckDB.
+test-spark: setup-spark
+	$(BIN)/python -m pytest -m spark
+
+# Parity check on a tiny generated extract (python -m nhi_warehouse.parity --help for options).
+parity: setup-spark
+	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 15 --quiet --out data/parity-raw
+	$(BIN)/python -m nhi_warehouse.parity --raw data/parity-raw --work data/parity
 
 # One command: set up, write the synthetic demo extract, build the warehouse.
 demo: setup
@@ -30,4 +48,4 @@ lint: setup
 	$(BIN)/sqlfluff lint models macros analyses tests/dbt
 
 clean:
-	rm -rf target logs data/raw data/warehouse/*.duckdb data/warehouse/tmp data/published data/quality data/benchmark
+	rm -rf target logs data/raw data/warehouse/*.duckdb data/warehouse/tmp data/spark-warehouse data/parity data/parity-raw data/published data/quality data/benchmark

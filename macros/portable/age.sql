@@ -1,6 +1,6 @@
-{#- Completed years of age on a date. -#}
+{#- Completed years of age on a date, as integer (year() is bigint on DuckDB, int on Spark). -#}
 {% macro age_in_years(birth_date, on_date) -%}
-    (
+    cast(
         year({{ on_date }}) - year({{ birth_date }})
         - case
             when month({{ on_date }}) * 100 + dayofmonth({{ on_date }})
@@ -8,6 +8,7 @@
                 then 1
             else 0
         end
+        as integer
     )
 {%- endmacro %}
 
