@@ -2,16 +2,27 @@
     table_name, rule_name, source_file, natural_key (the key columns as text joined by '|').
     Personal identifiers are never copied here: a row is found again by file and key.
     A rejected row delivered twice (the same content in two files, e.g. a re-run monthly drop)
-    is reported once, under the first file name, so re-delivery never changes the counts. -#}
+    is reported once, under the first file name, so re-delivery never changes the counts.
+    A base model with a `row_hash` column (the content hash of its rejected rows, computed from
+    the raw values: base_nhird__cd/oo, which store pseudonyms, not the raw identifiers) is
+    grouped by it; otherwise by a hash of all its columns. -#}
 {% macro quarantine_rows(base_model, table_name, key_columns) -%}
     {%- set base_relation = ref(base_model) -%}
     {%- set content_columns = [] -%}
     {%- if execute -%}
+        {%- set column_names = [] -%}
         {%- for column in adapter.get_columns_in_relation(base_relation) -%}
-            {%- if column.name | lower not in ['source_file', 'rule_name'] -%}
-                {%- do content_columns.append(adapter.quote(column.name)) -%}
-            {%- endif -%}
+            {%- do column_names.append(column.name | lower) -%}
         {%- endfor -%}
+        {%- if 'row_hash' in column_names -%}
+            {%- do content_columns.append('row_hash') -%}
+        {%- else -%}
+            {%- for column in adapter.get_columns_in_relation(base_relation) -%}
+                {%- if column.name | lower not in ['source_file', 'rule_name'] -%}
+                    {%- do content_columns.append(adapter.quote(column.name)) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endif -%}
     select
         table_name,
@@ -28,7 +39,8 @@
                 {%- if not loop.last %}, {% endif %}
             {%- endfor %}) as natural_key,
             row_number() over (
-                partition by rule_name, {{ row_hash(content_columns or ['rule_name']) }}
+                partition by rule_name,
+                    {% if content_columns == ['row_hash'] %}row_hash{% else %}{{ row_hash(content_columns or ['rule_name']) }}{% endif %}
                 order by source_file
             ) as delivery_rank
         from {{ base_relation }}

@@ -3,10 +3,29 @@
 -- `case_types`), otherwise the institution's contract type (1-3 HOSPITAL, 4 WM_PRIMARY).
 -- Case types missing from the seed follow the institution rule. Claims of institutions
 -- unknown to hosb are quarantined (int_claims_quarantined), not classified here.
+-- On DuckDB incremental: a run recomputes the claims whose landed rows changed and the claims
+-- of institutions whose row changed; a changed case_types seed rebuilds everything
+-- (macros/incremental/incremental.sql).
+
+{{ config(
+    materialized=incremental_on_duckdb('table'),
+    incremental_strategy='append',
+    pre_hook="{{ incremental_before() }}",
+    post_hook="{{ incremental_after() }}",
+) }}
 
 with claims as (
 
-    select * from {{ ref('stg_nhird__cd') }}
+    select staged.* from {{ ref('stg_nhird__cd') }} as staged
+    {%- if incremental_scope() == 'delta' %}
+    where {{ incremental_delta_match(incremental_delta_relation('cd'), {
+            'hosp_id': 'staged.hosp_id', 'fee_ym': 'staged.fee_ym', 'appl_type': 'staged.appl_type',
+            'case_type': 'staged.case_type', 'seq_no': 'staged.seq_no'
+        }) }}
+        or {{ incremental_delta_match(incremental_keyed_delta_relation('int_institutions_classified'), {
+            'hosp_id': 'staged.hosp_id'
+        }) }}
+    {%- endif %}
 
 ),
 

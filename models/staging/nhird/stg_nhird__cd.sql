@@ -1,9 +1,27 @@
--- Outpatient claims (門診處方及治療明細檔): valid rows, one per natural key, pseudonymised.
+-- Outpatient claims (門診處方及治療明細檔): valid rows, one per natural key, pseudonymised
+-- (in base_nhird__cd).
+-- On DuckDB incremental: a run recomputes only the claim keys whose landed rows changed
+-- (incremental_state.changes_cd), from every landed row of those keys, so the latest-APPL_DATE
+-- winner is the one a full build picks (macros/incremental/incremental.sql). Ties on
+-- APPL_DATE and file go to the larger T_DOT, then the smaller patient_key.
+
+{{ config(
+    materialized=incremental_on_duckdb('table'),
+    incremental_strategy='append',
+    pre_hook="{{ incremental_before() }}",
+    post_hook="{{ incremental_after() }}",
+) }}
 
 with checked as (
 
-    select * from {{ ref('base_nhird__cd') }}
-    where rule_name is null
+    select landed.* from {{ ref('base_nhird__cd') }} as landed
+    where landed.rule_name is null
+    {%- if incremental_scope() == 'delta' %}
+        and {{ incremental_delta_match(incremental_delta_relation('cd'), {
+            'hosp_id': 'landed.hosp_id', 'fee_ym': 'landed.fee_ym', 'appl_type': 'landed.appl_type',
+            'case_type': 'landed.case_type', 'seq_no': 'landed.seq_no'
+        }) }}
+    {%- endif %}
 
 ),
 
@@ -12,12 +30,12 @@ deduplicated as (
     {{ dedupe_latest(
         'checked',
         ['hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no'],
-        'appl_date desc, source_file desc, t_dot desc, patient_id, visit_date'
+        'appl_date desc, source_file desc, t_dot desc, patient_key, visit_date'
     ) }}
 
 ),
 
-derived as (
+final as (
 
     select
         hosp_id,
@@ -30,10 +48,11 @@ derived as (
         cast(substr(fee_ym, 1, 4) as integer) as fee_year,
         {{ fee_quarter('fee_ym') }} as fee_quarter,
         {{ roc_quarter('fee_ym') }} as roc_quarter,
-        {{ pseudonymise('patient_id') }} as patient_key,
-        {{ pseudonymise('physician_id') }} as physician_key,
+        patient_key,
+        physician_key,
         sex,
-        {{ age_in_years('birth_date', 'visit_date') }} as age,
+        age,
+        {{ age_band('age') }} as age_band,
         visit_date,
         func_type,
         icd_1,
@@ -50,43 +69,6 @@ derived as (
         t_appl_dot,
         deduct_dot
     from deduplicated
-
-),
-
-final as (
-
-    select
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        appl_date,
-        fee_month_start,
-        fee_year,
-        fee_quarter,
-        roc_quarter,
-        patient_key,
-        physician_key,
-        sex,
-        age,
-        {{ age_band('age') }} as age_band,
-        visit_date,
-        func_type,
-        icd_1,
-        icd_2,
-        icd_3,
-        part_code,
-        drug_day,
-        drug_dot,
-        diag_dot,
-        treat_dot,
-        dsvc_dot,
-        t_dot,
-        part_amt,
-        t_appl_dot,
-        deduct_dot
-    from derived
 
 )
 

@@ -1,11 +1,20 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized=incremental_on_duckdb('view'),
+    incremental_strategy='append',
+    pre_hook="{{ incremental_before() }}",
+    post_hook="{{ incremental_after() }}",
+) }}
 
--- Outpatient claims (cd), typed, with the first contract rule each row breaks.
+-- Outpatient claims (cd), typed, with the first contract rule each row breaks, identifiers
+-- already pseudonymised and the birth date reduced to age (no raw identifier is stored).
 -- Shared by stg_nhird__cd (valid rows) and stg_nhird__cd_rejected (quarantine).
+-- On DuckDB a landing table, incremental by raw file (macros/incremental/incremental.sql):
+-- a run reads only new or changed files; elsewhere a view.
 
 with source as (
 
     select * from {{ source('nhird', 'cd') }}
+    {{ landing_file_filter('cd') }}
 
 ),
 
@@ -89,6 +98,49 @@ checked as (
         end as rule_name
     from typed
 
+),
+
+final as (
+
+    select
+        hosp_id,
+        fee_ym,
+        appl_type,
+        case_type,
+        seq_no_text,
+        seq_no,
+        appl_date,
+        {{ pseudonymise('patient_id') }} as patient_key,
+        {{ pseudonymise('physician_id') }} as physician_key,
+        sex,
+        {{ age_in_years('birth_date', 'visit_date') }} as age,
+        visit_date,
+        func_type,
+        icd_1,
+        icd_2,
+        icd_3,
+        part_code,
+        drug_day,
+        drug_dot,
+        diag_dot,
+        treat_dot,
+        dsvc_dot,
+        t_dot,
+        part_amt,
+        t_appl_dot,
+        deduct_dot,
+        rule_name,
+        -- content of a rejected row (every cleaned raw value), to report a re-delivered
+        -- rejected row once (stg_nhird__cd_rejected)
+        case when rule_name is not null then {{ row_hash([
+            'hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no_text', 'appl_date_text', 'patient_id',
+            'birth_date_text', 'sex', 'visit_date_text', 'func_type', 'physician_id', 'icd_1', 'icd_2', 'icd_3',
+            'part_code', 'drug_day_text', 'drug_dot_text', 'diag_dot_text', 'treat_dot_text', 'dsvc_dot_text',
+            't_dot_text', 'part_amt_text', 't_appl_dot_text', 'deduct_dot_text'
+        ]) }} end as row_hash,
+        source_file
+    from checked
+
 )
 
-select * from checked
+select * from final

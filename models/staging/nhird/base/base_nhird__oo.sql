@@ -1,11 +1,19 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized=incremental_on_duckdb('view'),
+    incremental_strategy='append',
+    pre_hook="{{ incremental_before() }}",
+    post_hook="{{ incremental_after() }}",
+) }}
 
 -- Outpatient order lines (oo), typed, with the first row-level contract rule each row breaks.
--- The cross-table rule (orphan_order) is checked in int_outpatient_orders_matched.
+-- The cross-table rule (orphan_order) is checked in int_claims_quarantined.
+-- On DuckDB a landing table, incremental by raw file (macros/incremental/incremental.sql):
+-- a run reads only new or changed files; elsewhere a view.
 
 with source as (
 
     select * from {{ source('nhird', 'oo') }}
+    {{ landing_file_filter('oo') }}
 
 ),
 
@@ -61,6 +69,35 @@ checked as (
         end as rule_name
     from typed
 
+),
+
+final as (
+
+    select
+        hosp_id,
+        fee_ym,
+        appl_type,
+        case_type,
+        seq_no_text,
+        order_seq_no_text,
+        seq_no,
+        order_seq_no,
+        appl_date,
+        order_type,
+        order_code,
+        order_qty,
+        order_dot,
+        executed_at,
+        rule_name,
+        -- content of a rejected row (every cleaned raw value), to report a re-delivered
+        -- rejected row once (stg_nhird__oo_rejected)
+        case when rule_name is not null then {{ row_hash([
+            'hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no_text', 'appl_date_text', 'order_seq_no_text',
+            'order_type', 'order_code', 'order_qty_text', 'order_dot_text', 'executed_at_text'
+        ]) }} end as row_hash,
+        source_file
+    from checked
+
 )
 
-select * from checked
+select * from final
