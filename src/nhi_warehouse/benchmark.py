@@ -36,6 +36,8 @@ class Step:
     seconds: float
     peak_rss_mib: float
     returncode: int
+    cpu_seconds: float = 0.0
+    load_average: float = 0.0
 
 
 @dataclass
@@ -46,30 +48,42 @@ class Report:
     raw_rows: dict[str, int] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     models: list[dict[str, object]] = field(default_factory=list)
+    incremental_models: list[dict[str, object]] = field(default_factory=list)
     summary: dict[str, float] = field(default_factory=dict)
 
 
 def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
-    """Run a command in a child process; wall time and the child's peak resident memory."""
+    """Run a command in a child process; wall time, the child's CPU time (user + system) and
+    peak resident memory, and the 1-minute load average at the end (the machine may be shared:
+    CPU time is the figure that does not depend on the other work)."""
     wrapper = [
         sys.executable,
         "-c",
         "import resource, subprocess, sys, json;"
         "rc = subprocess.run(sys.argv[1:]).returncode;"
-        "print(json.dumps({'rss_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}), file=sys.stderr);"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps({'rss_kib': u.ru_maxrss, 'cpu': u.ru_utime + u.ru_stime}), file=sys.stderr);"
         "sys.exit(rc)",
         *command,
     ]
     started = time.perf_counter()
     completed = subprocess.run(wrapper, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, check=False)
     seconds = time.perf_counter() - started
-    rss_kib = 0
+    rss_kib, cpu = 0, 0.0
     for line in completed.stderr.splitlines():
         if line.startswith('{"rss_kib"'):
-            rss_kib = json.loads(line)["rss_kib"]
+            usage = json.loads(line)
+            rss_kib, cpu = usage["rss_kib"], usage["cpu"]
         else:
             print(line, file=sys.stderr)
-    return Step(name, round(seconds, 2), round(rss_kib / 1024, 1), completed.returncode)
+    return Step(
+        name,
+        round(seconds, 2),
+        round(rss_kib / 1024, 1),
+        completed.returncode,
+        round(cpu, 2),
+        round(os.getloadavg()[0], 2),
+    )
 
 
 def _dbt(args: list[str], work: Path) -> list[str]:
@@ -150,18 +164,34 @@ def run(options: argparse.Namespace) -> Report:
         command = [sys.executable, "-m", "nhi_warehouse.floor", "--raw", str(raw), "--db", str(floor_db)]
         report.steps.append(_timed("floor (hand-written DuckDB SQL, no dbt)", command, env))
 
+    if options.incremental:
+        report.steps += _incremental_steps(raw, work, env, options.incremental)
+        if report.steps[-1].name.startswith("dbt build (incremental") and report.steps[-1].returncode == 0:
+            report.incremental_models = _model_timings(work)
+
     claims = report.raw_rows.get("cd", 0)
     report.summary = {
         "claims": claims,
         "order_lines": report.raw_rows.get("oo", 0),
         "build_seconds": build.seconds,
+        "build_cpu_seconds": build.cpu_seconds,
         "build_peak_rss_mib": build.peak_rss_mib,
         "claims_per_second": round(claims / build.seconds) if build.seconds else 0.0,
     }
     floor = next((step for step in report.steps if step.name.startswith("floor")), None)
     if floor and floor.returncode == 0 and floor.seconds:
         report.summary["floor_seconds"] = floor.seconds
+        report.summary["floor_cpu_seconds"] = floor.cpu_seconds
         report.summary["build_over_floor"] = round(build.seconds / floor.seconds, 2)
+        if floor.cpu_seconds:
+            report.summary["build_over_floor_cpu"] = round(build.cpu_seconds / floor.cpu_seconds, 2)
+    month = next((step for step in report.steps if step.name.startswith("dbt build (incremental")), None)
+    if month and month.returncode == 0 and build.seconds:
+        report.summary["incremental_seconds"] = month.seconds
+        report.summary["incremental_cpu_seconds"] = month.cpu_seconds
+        report.summary["incremental_over_full"] = round(month.seconds / build.seconds, 3)
+        if build.cpu_seconds:
+            report.summary["incremental_over_full_cpu"] = round(month.cpu_seconds / build.cpu_seconds, 3)
     generate = next((step for step in report.steps if step.name == "generate"), None)
     if generate and generate.seconds:
         report.summary["generate_seconds"] = generate.seconds
@@ -169,15 +199,43 @@ def run(options: argparse.Namespace) -> Report:
     return report
 
 
+def _incremental_steps(raw: Path, work: Path, env: dict[str, str], mode: str) -> list[Step]:
+    """Deliveries A and B from the extract; a warehouse built on A (timed, for reference);
+    then the timed incremental `dbt build` on B."""
+    from nhi_warehouse.deliveries import split
+
+    before, after = work / "delivery_a", work / "delivery_b"
+    split(raw, before, after, mode=mode)
+    warehouse = work / "incremental.duckdb"
+    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    inc_env = dict(env, NHI_DUCKDB_PATH=str(warehouse))
+    steps = [_timed("dbt build (full, delivery A)", _dbt(["build"], work), dict(inc_env, NHI_RAW_ROOT=str(before)))]
+    if steps[0].returncode == 0:
+        steps.append(
+            _timed(
+                f"dbt build (incremental month, {mode})", _dbt(["build"], work), dict(inc_env, NHI_RAW_ROOT=str(after))
+            )
+        )
+    return steps
+
+
 def render(report: Report, top_models: int = 25) -> str:
     lines = [f"# benchmark: size={report.size} months={report.months} machine={report.machine}", ""]
     lines.append("| raw table | rows |")
     lines.append("|---|---:|")
     lines += [f"| {table} | {rows:,} |" for table, rows in report.raw_rows.items()]
-    lines += ["", "| step | wall s | peak RSS MiB | exit |", "|---|---:|---:|---:|"]
-    lines += [f"| {s.name} | {s.seconds:.1f} | {s.peak_rss_mib:,.0f} | {s.returncode} |" for s in report.steps]
+    lines += ["", "| step | wall s | CPU s | peak RSS MiB | load avg | exit |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        f"| {s.name} | {s.seconds:.1f} | {s.cpu_seconds:.1f} | {s.peak_rss_mib:,.0f} | {s.load_average} "
+        f"| {s.returncode} |"
+        for s in report.steps
+    ]
     lines += ["", f"| model (top {top_models} by time) | status | s |", "|---|---|---:|"]
     lines += [f"| {m['node']} | {m['status']} | {m['seconds']} |" for m in report.models[:top_models]]
+    if report.incremental_models:
+        lines += ["", f"| model, incremental month (top {top_models}) | status | s |", "|---|---|---:|"]
+        lines += [f"| {m['node']} | {m['status']} | {m['seconds']} |" for m in report.incremental_models[:top_models]]
     lines += ["", "| summary | value |", "|---|---:|"]
     lines += [f"| {key} | {value:,} |" for key, value in report.summary.items()]
     return "\n".join(lines)
@@ -192,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", help="use this extract instead of generating one")
     parser.add_argument("--json", help="where to write the JSON (default benchmarks/results/<size>.json)")
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument(
+        "--incremental",
+        choices=["new-files", "cumulative"],
+        help="also time an incremental month: build on all months but the last, add the last (as new "
+        "files or as a cumulative re-extract, nhi_warehouse.deliveries), `dbt build` again",
+    )
     options = parser.parse_args(argv)
     options.work = options.work or str(ROOT / "data" / "benchmark" / options.size)
     report = run(options)
