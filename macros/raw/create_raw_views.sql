@@ -50,6 +50,29 @@
 {% endmacro %}
 
 
+{#- A table folder without any file: a required table stops the build naming the folder; an
+    optional one becomes an empty view with the contract's columns (as text). Both engines. -#}
+{% macro create_empty_raw_view(table_name, folder, required, columns) %}
+    {%- if required -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' is required but no .parquet or .csv file was found under the folder '"
+            ~ folder ~ "'. Set NHI_RAW_ROOT (or --vars '{raw_root: ...}') to the extract's root folder."
+        ) }}
+    {%- endif -%}
+    {%- set empty_columns = [] -%}
+    {%- for column in columns -%}
+        {%- do empty_columns.append(
+            'cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(column.name)
+        ) -%}
+    {%- endfor -%}
+    {%- do run_query(
+        'create or replace view raw.' ~ table_name ~ ' as select '
+        ~ empty_columns | join(', ') ~ ', cast(null as ' ~ dbt.type_string() ~ ') as _source_file where false'
+    ) -%}
+    {{ log("raw." ~ table_name ~ ": optional table absent (" ~ folder ~ "), using an empty table", info=true) }}
+{% endmacro %}
+
+
 {% macro duckdb__create_raw_view(source_node, raw_root, raw_files=none) %}
     {%- set table_name = source_node.name -%}
     {%- set folder = raw_root ~ '/' ~ table_name -%}
@@ -67,21 +90,7 @@
     {%- set n_csv = files.columns[1].values()[0] -%}
 
     {%- if n_parquet == 0 and n_csv == 0 -%}
-        {%- if required -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table '" ~ table_name ~ "' is required but no .parquet or .csv file was found under the folder '"
-                ~ folder ~ "'. Set NHI_RAW_ROOT (or --vars '{raw_root: ...}') to the extract's root folder."
-            ) }}
-        {%- endif -%}
-        {%- set empty_columns = [] -%}
-        {%- for column in columns -%}
-            {%- do empty_columns.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
-        {%- endfor -%}
-        {%- do run_query(
-            'create or replace view raw.' ~ table_name ~ ' as select '
-            ~ empty_columns | join(', ') ~ ', cast(null as varchar) as _source_file where false'
-        ) -%}
-        {{ log("raw." ~ table_name ~ ": optional table absent (" ~ folder ~ "), using an empty table", info=true) }}
+        {%- do create_empty_raw_view(table_name, folder, required, columns) -%}
         {{ return('') }}
     {%- endif -%}
 
@@ -262,21 +271,7 @@
     {%- do run_query('drop table if exists ' ~ csv_table) -%}
 
     {%- if n_parquet == 0 and n_csv == 0 -%}
-        {%- if required -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table '" ~ table_name ~ "' is required but no .parquet or .csv file was found under the folder '"
-                ~ folder ~ "'. Set NHI_RAW_ROOT (or --vars '{raw_root: ...}') to the extract's root folder."
-            ) }}
-        {%- endif -%}
-        {%- set empty_columns = [] -%}
-        {%- for column in columns -%}
-            {%- do empty_columns.append('cast(null as string) as `' ~ column.name ~ '`') -%}
-        {%- endfor -%}
-        {%- do run_query(
-            'create or replace view raw.' ~ table_name ~ ' as select '
-            ~ empty_columns | join(', ') ~ ', cast(null as string) as _source_file where false'
-        ) -%}
-        {{ log("raw." ~ table_name ~ ": optional table absent (" ~ folder ~ "), using an empty table", info=true) }}
+        {%- do create_empty_raw_view(table_name, folder, required, columns) -%}
         {{ return('') }}
     {%- endif -%}
 

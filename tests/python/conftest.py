@@ -31,15 +31,16 @@ def generate_extract(out: Path, *extra: str) -> dict:
     return json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
 
 
-def run_dbt(args: list[str], raw_root: Path, duckdb_path: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    """Run dbt in the project root against the given extract and warehouse file."""
+def run_dbt(
+    args: list[str], raw_root: Path, duckdb_path: Path | None, work: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt in the project root against the given extract and warehouse file (DuckDB target;
+    `extra_env` selects another, e.g. NHI_TARGET=spark)."""
     env = dict(os.environ)
-    env.update(
-        NHI_RAW_ROOT=str(raw_root),
-        NHI_DUCKDB_PATH=str(duckdb_path),
-        NHI_DUCKDB_TEMP=str(work / "tmp"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
+    env.update(NHI_RAW_ROOT=str(raw_root), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if duckdb_path is not None:
+        env.update(NHI_DUCKDB_PATH=str(duckdb_path), NHI_DUCKDB_TEMP=str(work / "tmp"))
+    env.update(extra_env or {})
     command = [
         DBT,
         *args,

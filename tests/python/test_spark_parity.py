@@ -7,16 +7,14 @@ skipped otherwise. Slow: each Spark build starts a JVM (minutes on a busy 2-core
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import ROOT, generate_extract
+from conftest import generate_extract, run_dbt
 from nhi_warehouse import parity
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -24,8 +22,6 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 _MISSING = parity.spark_available()
 if _MISSING:
     pytest.skip(f"Spark tests skipped: {_MISSING}", allow_module_level=True)
-
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +39,7 @@ def parity_result(tiny_extract: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def run_spark_dbt(args: list[str], raw: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.update(
-        NHI_TARGET="spark",
-        NHI_RAW_ROOT=str(raw),
-        NHI_SPARK_WAREHOUSE=str(work / "spark-warehouse"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    command = [
-        DBT,
-        *args,
-        "--profiles-dir",
-        str(ROOT / "profiles"),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return run_dbt(args, raw, None, work, {"NHI_TARGET": "spark", "NHI_SPARK_WAREHOUSE": str(work / "spark-warehouse")})
 
 
 def test_both_builds_pass_with_every_test(parity_result: parity.ParityResult) -> None:
