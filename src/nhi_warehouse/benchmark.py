@@ -135,7 +135,7 @@ def run(options: argparse.Namespace) -> Report:
             "cpus": str(os.cpu_count()),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "duckdb_memory_limit": env.get("NHI_DUCKDB_MEMORY", "6GB"),
+            "duckdb_memory_limit": env.get("NHI_DUCKDB_MEMORY", "5GB"),
             "duckdb_threads": env.get("NHI_DUCKDB_THREADS", "2"),
         },
     )

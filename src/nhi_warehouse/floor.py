@@ -162,7 +162,7 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     temp = os.environ.get("NHI_DUCKDB_TEMP", str(db.parent / "tmp"))
-    con.execute(f"set memory_limit = {_quote(os.environ.get('NHI_DUCKDB_MEMORY', '6GB'))}")
+    con.execute(f"set memory_limit = {_quote(os.environ.get('NHI_DUCKDB_MEMORY', '5GB'))}")
     con.execute(f"set threads = {int(os.environ.get('NHI_DUCKDB_THREADS', '2'))}")
     con.execute(f"set temp_directory = {_quote(temp)}")
     con.execute("set preserve_insertion_order = false")

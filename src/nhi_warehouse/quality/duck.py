@@ -25,7 +25,7 @@ def connect(database: Path | None = None, *, read_only: bool = False) -> duckdb.
     NHI_DUCKDB_THREADS, NHI_DUCKDB_TEMP; without it a folder in the system temp directory), so
     the delivery's working tables spill to disk instead of failing on a large extract."""
     con = duckdb.connect(str(database) if database else ":memory:", read_only=read_only)
-    con.execute(f"set memory_limit = {quote(os.environ.get('NHI_DUCKDB_MEMORY', '6GB'))}")
+    con.execute(f"set memory_limit = {quote(os.environ.get('NHI_DUCKDB_MEMORY', '5GB'))}")
     con.execute(f"set threads = {int(os.environ.get('NHI_DUCKDB_THREADS', '2'))}")
     temp = Path(os.environ.get("NHI_DUCKDB_TEMP") or Path(tempfile.gettempdir()) / "nhi-quality-duckdb")
     temp.mkdir(parents=True, exist_ok=True)
