@@ -6,9 +6,10 @@
 -- as-of date (int_lab_orders_matched). Every month × region × contract type × category cell
 -- exists (zero counts, null rates when empty).
 -- A month is complete when the as-of date is at least var `lab_upload_complete_days` (default
--- 7, assumed) days after the month's last day: the uploads of its last visits have had time to arrive.
+-- 60, assumed) days after the month's last day: its claims have mostly been filed (送核 by the
+-- 20th of the next month, 補報 later) and the upload window of its last visits has closed.
 
-{%- set complete_days = var('lab_upload_complete_days', 7) | int %}
+{%- set complete_days = var('lab_upload_complete_days', 60) | int %}
 
 with matched_orders as (
 
