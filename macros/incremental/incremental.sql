@@ -88,7 +88,7 @@
         'int_outpatient_orders_joined': {
             'changes': {'oo': 'stg_nhird__oo', 'cd': 'int_outpatient_claims_classified'},
             'upstream': ['stg_nhird__oo', 'int_outpatient_claims_classified'],
-            'seeds': ['fee_schedule_items', 'reexam_item_map'],
+            'seeds': ['fee_schedule_items', 'reexam_item_map', 'upload_items'],
             'keyed': {'int_institutions_classified': {'key': 'hosp_id', 'via': 'int_outpatient_claims_classified'}},
             'deletes': {'oo': order_key, 'cd': claim_key, 'int_institutions_classified': {'hosp_id': 'hosp_id'}},
         },

@@ -1,7 +1,8 @@
 -- Order lines whose code is on a reference code list (fee_schedule_items: care-plan and
--- referral codes; reexam_item_map: re-examination codes), joined to their claim. This is
--- the one scan of the (large) order table that the care-plan, referral and re-examination
--- marts share; `execution_date` is EXE_S_DATE's date, else the visit date.
+-- referral codes; reexam_item_map: re-examination codes; upload_items: lab/imaging codes whose
+-- results must be uploaded), joined to their claim. This is the one scan of the (large) order
+-- table that the care-plan, referral, re-examination and lab-upload marts share; each of them
+-- keeps only the codes of its own list. `execution_date` is EXE_S_DATE's date, else the visit date.
 -- On DuckDB incremental: a run recomputes the order lines whose landed rows changed, those of
 -- claims whose landed rows changed and those of institutions whose row changed; a changed code
 -- list rebuilds everything (macros/incremental/incremental.sql).
@@ -51,11 +52,19 @@ reexam_codes as (
 
 ),
 
+upload_codes as (
+
+    select distinct order_code from {{ ref('upload_items') }}
+
+),
+
 listed_codes as (
 
     select order_code from fee_schedule_codes
     union
     select order_code from reexam_codes
+    union
+    select order_code from upload_codes
 
 ),
 

@@ -1,13 +1,15 @@
 {{ config(severity='warn') }}
 
 -- A non-floating ORDER_CODE rule only sees order lines kept by int_outpatient_orders_joined,
--- i.e. codes listed in the reference seeds fee_schedule_items or reexam_item_map.
+-- i.e. codes listed in the reference seeds fee_schedule_items, reexam_item_map or upload_items.
 
 with listed_codes as (
 
     select order_code from {{ ref('fee_schedule_items') }}
     union
     select order_code from {{ ref('reexam_item_map') }}
+    union
+    select order_code from {{ ref('upload_items') }}
 
 )
 
