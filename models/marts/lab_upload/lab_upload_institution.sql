@@ -33,15 +33,7 @@ by_institution as (
         max(roc_quarter) as roc_quarter,
         max(hosp_cont_type) as hosp_cont_type,
         max(area_no_h) as area_no_h,
-        count(*) as claimed_orders,
-        sum(case when is_uploaded then 1 else 0 end) as uploaded_orders,
-        sum(case when is_uploaded_within_24h then 1 else 0 end) as timely_24h_orders,
-        sum(case when has_upload and not is_uploaded then 1 else 0 end) as late_uploaded_orders,
-        sum(case when has_upload then 0 else 1 end) as not_uploaded_orders,
-        sum(case when is_uploaded and is_uploaded_by_other_institution then 1 else 0 end) as uploaded_by_other_orders,
-        sum(order_points) as claimed_points,
-        sum(case when has_upload then 0 else order_points end) as unverified_points,
-        sum(reward_points) as reward_points
+        {{ lab_upload_counts() }}
     from in_scope
     group by hosp_id, fee_quarter
 

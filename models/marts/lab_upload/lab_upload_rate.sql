@@ -49,15 +49,7 @@ cells as (
         area_no_h,
         hosp_cont_type,
         category_code,
-        count(*) as claimed_orders,
-        sum(case when is_uploaded then 1 else 0 end) as uploaded_orders,
-        sum(case when is_uploaded_within_24h then 1 else 0 end) as timely_24h_orders,
-        sum(case when has_upload and not is_uploaded then 1 else 0 end) as late_uploaded_orders,
-        sum(case when has_upload then 0 else 1 end) as not_uploaded_orders,
-        sum(case when is_uploaded and is_uploaded_by_other_institution then 1 else 0 end) as uploaded_by_other_orders,
-        sum(order_points) as claimed_points,
-        sum(case when has_upload then 0 else order_points end) as unverified_points,
-        sum(reward_points) as reward_points
+        {{ lab_upload_counts() }}
     from in_scope
     group by fee_ym, area_no_h, hosp_cont_type, category_code
 
