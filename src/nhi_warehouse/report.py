@@ -751,6 +751,12 @@ def section_price_volume(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
 # --- 3. re-execution ---------------------------------------------------------------------------
 
 
+def _quarter_up_to(quarters: Iterable[str], quarter: str) -> str | None:
+    """The chosen quarter if the mart has it, else the latest one before it (None if none)."""
+    earlier = sorted({q for q in quarters if _quarter_sort_key(q) <= _quarter_sort_key(quarter)}, key=_quarter_sort_key)
+    return earlier[-1] if earlier else None
+
+
 def _category_sort_key(category_no: str) -> tuple[int, int, str]:
     if category_no == "ALL":
         return (2, 0, "")
@@ -760,11 +766,7 @@ def _category_sort_key(category_no: str) -> tuple[int, int, str]:
 def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
     data = _rows(con, "select * from marts.reexam_rate_by_category where period_type = 'quarter'")
     notes: list[str] = []
-    periods = sorted(
-        {r["period"] for r in data if _quarter_sort_key(r["period"]) <= _quarter_sort_key(ctx.quarter)},
-        key=_quarter_sort_key,
-    )
-    period = ctx.quarter if ctx.quarter in periods else (periods[-1] if periods else None)
+    period = _quarter_up_to((r["period"] for r in data), ctx.quarter)
     if period is None:
         return Section(
             "reexam",
@@ -860,11 +862,7 @@ def section_referral(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
     data = _rows(con, "select * from marts.referral_reply_rate")
     directions = _rows(con, "select * from reference.referral_directions order by sort_order")
     notes: list[str] = []
-    quarters = sorted(
-        {r["fee_quarter"] for r in data if _quarter_sort_key(r["fee_quarter"]) <= _quarter_sort_key(ctx.quarter)},
-        key=_quarter_sort_key,
-    )
-    quarter = ctx.quarter if ctx.quarter in quarters else (quarters[-1] if quarters else None)
+    quarter = _quarter_up_to((r["fee_quarter"] for r in data), ctx.quarter)
     if quarter is None:
         return Section(
             "referral",
