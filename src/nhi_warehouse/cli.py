@@ -2,13 +2,16 @@
 
 nhi demo                 generate the demo extract (if absent) and build the warehouse
 nhi generate [...]       write a synthetic extract (see `nhi generate --help`)
-nhi build [dbt args]     `dbt build` with the project's profiles and environment
+nhi build [--demo] [dbt args]
+                         `dbt build` with the project's profiles and environment; --demo accepts
+                         the public demo pseudonymisation key for any extract (NHI_DEMO=1)
 nhi dbt <command> [...]  any dbt command, same environment
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from nhi_warehouse.dbt_runner import run_dbt
@@ -53,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     if command == "generate":
         return _generate(rest)
     if command == "build":
+        if "--demo" in rest:
+            # The explicit demo flag: the public demo key is accepted for any extract (macros/id_key.sql).
+            os.environ["NHI_DEMO"] = "1"
+            rest = [arg for arg in rest if arg != "--demo"]
         return run_dbt(["build", *rest])
     if command == "dbt":
         return run_dbt(rest)

@@ -1,0 +1,211 @@
+"""Pseudonymisation (macros/portable/pseudonymise.sql, macros/id_key.sql): patient and physician keys
+are HMAC-SHA256 with NHI_ID_KEY - the same digest as Python's hmac - and the key policy holds for
+plain `dbt` as well as `nhi`: an empty key is refused, the public demo key only for the generator's
+synthetic extract or on explicit request, and every build says which key it uses (a fingerprint,
+never the key)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from conftest import ROOT, Build, generate_extract, run_dbt
+from nhi_warehouse.settings import DEMO_ID_KEY, extract_is_synthetic, id_key_fingerprint, pseudonym
+
+
+def python_hmac(key: str, identifier: str) -> str:
+    return hmac.new(key.encode("utf-8"), identifier.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def unit_test(path: str, name: str) -> dict:
+    document = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+    return next(test for test in document["unit_tests"] if test["name"] == name)
+
+
+# ------------------------------------------------------------------- the digest on both engines
+
+
+def test_pseudonym_is_truncated_hmac_sha256() -> None:
+    assert pseudonym("test-key", "A123456789") == python_hmac("test-key", "A123456789")[:20]
+    assert pseudonym("k", "A123456789") != hashlib.sha256(b"k|A123456789").hexdigest()[:20]  # not key||id
+    assert id_key_fingerprint(DEMO_ID_KEY) == python_hmac(DEMO_ID_KEY, "nhi-warehouse key fingerprint")[:16]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "input_id_column", "key_columns"),
+    [
+        # short ASCII key (one SHA-256 block), two identifiers
+        (
+            "models/staging/nhird/base/_base__models.yml",
+            "base_nhird__cd_pseudonymises_and_derives_age",
+            {"patient_key": "ID", "physician_key": "PRSN_ID"},
+            ("patient_key", "physician_key"),
+        ),
+        # a key longer than the 64-byte block (HMAC hashes it first), non-ASCII, with a quote
+        (
+            "models/staging/nhird/_nhird__models.yml",
+            "stg_nhird__referral_pseudonymises_with_hmac_of_a_long_key",
+            {"patient_key": "patient_id"},
+            ("patient_key",),
+        ),
+    ],
+)
+def test_dbt_unit_test_expectations_are_python_hmac(
+    path: str, name: str, input_id_column: dict[str, str], key_columns: tuple[str, ...]
+) -> None:
+    """The dbt unit tests pin the digest the SQL computes (on DuckDB in `make test`, on Spark in the
+    parity run); their expected values are Python's HMAC-SHA256 of the given identifiers."""
+    test = unit_test(path, name)
+    key = test["overrides"]["env_vars"]["NHI_ID_KEY"]
+    given = test["given"][0]
+    if given.get("format") == "sql":  # one `select '…' as ID, … '…' as PRSN_ID, …` per row
+        sql = given["rows"]
+        inputs = [
+            {"ID": patient, "PRSN_ID": physician}
+            for patient, physician in zip(
+                re.findall(r"'([^']*)' as ID,", sql), re.findall(r"'([^']*)' as PRSN_ID,", sql), strict=True
+            )
+        ]
+    else:
+        inputs = given["rows"]
+    assert len(inputs) == len(test["expect"]["rows"]) >= 3
+    for given_row, expected in zip(inputs, test["expect"]["rows"], strict=True):
+        for column in key_columns:
+            identifier = given_row[input_id_column[column]]
+            wanted = None if identifier is None else python_hmac(key, identifier)[:20]
+            assert expected[column] == wanted, (name, column, identifier)
+    if name.startswith("stg_nhird__referral"):
+        assert len(key.encode("utf-8")) > 64
+
+
+@pytest.mark.slow
+def test_demo_warehouse_keys_are_hmac_of_the_raw_ids(demo_build: Build) -> None:
+    """End to end on the demo build: every staged referral's patient_key is the HMAC (demo key) of
+    the ID delivered for it in the raw files, and the build said which key it used."""
+    assert demo_build.returncode == 0, demo_build.output[-3000:]
+    with duckdb.connect(str(demo_build.duckdb_path), read_only=True) as con:
+        staged = con.execute("select referral_no, patient_key from staging.stg_nhird__referral").fetchall()
+        # raw.referral: the build's view over the delivered files (Parquet and CSV)
+        raw = con.execute('select distinct trim("REFERRAL_NO"), trim("ID") from raw.referral').fetchall()
+    ids: dict[str, set[str]] = {}
+    for referral_no, identifier in raw:
+        ids.setdefault(referral_no, set()).add(identifier)
+    assert len(staged) > 100
+    for referral_no, patient_key in staged:
+        assert patient_key in {pseudonym(DEMO_ID_KEY, identifier) for identifier in ids[referral_no]}, referral_no
+
+    fingerprint = id_key_fingerprint(DEMO_ID_KEY)
+    assert f"pseudonymisation key: the PUBLIC demo key, fingerprint {fingerprint}" in demo_build.output
+    assert "_manifest.json says the extract is the generator's synthetic one" in demo_build.output
+    assert DEMO_ID_KEY not in demo_build.output
+    assert demo_build.manifest["synthetic"] is True
+
+
+# --------------------------------------------------------------------------------- the policy
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The generator's synthetic extract (one month) and the same files as a user's extract: no
+    _manifest.json saying it is synthetic."""
+    work = tmp_path_factory.mktemp("id-key")
+    synthetic = work / "synthetic"
+    generate_extract(synthetic, "--size", "tiny", "--months", "1")
+    real = work / "real"
+    shutil.copytree(synthetic, real, ignore=shutil.ignore_patterns("_manifest.json"))
+    assert extract_is_synthetic(synthetic) and not extract_is_synthetic(real)
+    return synthetic, real
+
+
+@pytest.fixture
+def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither NHI_ID_KEY nor NHI_DEMO from the calling environment."""
+    monkeypatch.delenv("NHI_ID_KEY", raising=False)
+    monkeypatch.delenv("NHI_DEMO", raising=False)
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One warehouse file and one target/ for the policy tests: dbt parses the project once."""
+    return tmp_path_factory.mktemp("id-key-work")
+
+
+def dbt_with_key(args: list[str], raw: Path, work: Path, key: str | None) -> tuple[int, str]:
+    result = run_dbt(args, raw, work / "w.duckdb", work, {"NHI_ID_KEY": key} if key is not None else {})
+    return result.returncode, result.stdout + result.stderr
+
+
+def built_tables(database: Path) -> list[tuple[str, str]]:
+    if not database.exists():
+        return []
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_key")
+def test_an_empty_key_is_refused(extracts: tuple[Path, Path], work: Path) -> None:
+    synthetic, _ = extracts
+    before = built_tables(work / "w.duckdb")
+    status, output = dbt_with_key(["build", "--select", "regions"], synthetic, work, "  ")
+    assert status != 0
+    assert "NHI_ID_KEY is set but empty" in output
+    assert "Traceback" not in output
+    assert built_tables(work / "w.duckdb") == before  # stopped before anything ran
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_key")
+def test_an_unset_key_stops_a_build_of_a_real_extract(extracts: tuple[Path, Path], work: Path) -> None:
+    """Plain `dbt build` (no nhi): the demo key is refused for an extract that is not synthetic,
+    before anything is built."""
+    _, real = extracts
+    before = built_tables(work / "w.duckdb")
+    status, output = dbt_with_key(["build"], real, work, None)
+    assert status != 0
+    assert "NHI_ID_KEY is not set (or is the public demo key)" in output
+    assert "not the generator's synthetic extract" in output
+    assert built_tables(work / "w.duckdb") == before
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_key")
+def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[Path, Path], work: Path) -> None:
+    """`nhi build --demo` (NHI_DEMO=1) accepts the demo key for any extract, and says so; a real key
+    is accepted and shown by its fingerprint only."""
+    _, real = extracts
+    env = dict(os.environ, NHI_RAW_ROOT=str(real), NHI_DUCKDB_PATH=str(work / "w.duckdb"),
+               NHI_DUCKDB_TEMP=str(work / "tmp"))  # fmt: skip
+    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    demo = subprocess.run(
+        [sys.executable, "-m", "nhi_warehouse", "build", "--demo", "--select", "regions", *paths],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stdout[-3000:]
+    fingerprint = id_key_fingerprint(DEMO_ID_KEY)
+    assert f"the PUBLIC demo key, fingerprint {fingerprint} - demo explicitly requested" in demo.stdout
+
+    secret = "a long secret of the division, never printed"
+    keyed = subprocess.run(
+        [sys.executable, "-m", "nhi_warehouse", "build", "--select", "regions", *paths],
+        cwd=ROOT, env=dict(env, NHI_ID_KEY=secret), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert keyed.returncode == 0, keyed.stdout[-3000:]
+    assert f"pseudonymisation key: NHI_ID_KEY, fingerprint {id_key_fingerprint(secret)}" in keyed.stdout
+    assert secret not in keyed.stdout + keyed.stderr
+
+
+def test_the_generator_says_its_extract_is_synthetic(extracts: tuple[Path, Path]) -> None:
+    synthetic, _ = extracts
+    assert json.loads((synthetic / "_manifest.json").read_text(encoding="utf-8"))["synthetic"] is True
