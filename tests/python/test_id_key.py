@@ -146,23 +146,28 @@ def dbt_with_key(args: list[str], raw: Path, work: Path, key: str | None) -> tup
     return result.returncode, result.stdout + result.stderr
 
 
-def built_tables(database: Path) -> list[tuple[str, str]]:
+def started_builds(database: Path) -> list[tuple[str, str]]:
+    """(command, key fingerprint) of every invocation recorded in the warehouse."""
     if not database.exists():
         return []
     with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        if not con.execute("select count(*) from duckdb_tables() where schema_name = 'build_log'").fetchone()[0]:
+            return []
+        return con.execute(
+            "select command, id_key_fingerprint from build_log.invocations where event = 'started' order by rowid"
+        ).fetchall()
 
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("no_key")
 def test_an_empty_key_is_refused(extracts: tuple[Path, Path], work: Path) -> None:
     synthetic, _ = extracts
-    before = built_tables(work / "w.duckdb")
+    before = started_builds(work / "w.duckdb")
     status, output = dbt_with_key(["build", "--select", "regions"], synthetic, work, "  ")
     assert status != 0
     assert "NHI_ID_KEY is set but empty" in output
     assert "Traceback" not in output
-    assert built_tables(work / "w.duckdb") == before  # stopped before anything ran
+    assert started_builds(work / "w.duckdb") == before  # stopped before anything ran
 
 
 @pytest.mark.slow
@@ -171,20 +176,21 @@ def test_an_unset_key_stops_a_build_of_a_real_extract(extracts: tuple[Path, Path
     """Plain `dbt build` (no nhi): the demo key is refused for an extract that is not synthetic,
     before anything is built."""
     _, real = extracts
-    before = built_tables(work / "w.duckdb")
+    before = started_builds(work / "w.duckdb")
     status, output = dbt_with_key(["build"], real, work, None)
     assert status != 0
     assert "NHI_ID_KEY is not set (or is the public demo key)" in output
     assert "not the generator's synthetic extract" in output
-    assert built_tables(work / "w.duckdb") == before
+    assert started_builds(work / "w.duckdb") == before
 
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("no_key")
 def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[Path, Path], work: Path) -> None:
     """`nhi build --demo` (NHI_DEMO=1) accepts the demo key for any extract, and says so; a real key
-    is accepted and shown by its fingerprint only."""
+    is accepted and shown by its fingerprint only; the build record keeps the fingerprints."""
     _, real = extracts
+    before = started_builds(work / "w.duckdb")
     env = dict(os.environ, NHI_RAW_ROOT=str(real), NHI_DUCKDB_PATH=str(work / "w.duckdb"),
                NHI_DUCKDB_TEMP=str(work / "tmp"))  # fmt: skip
     paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
@@ -204,6 +210,9 @@ def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[
     assert keyed.returncode == 0, keyed.stdout[-3000:]
     assert f"pseudonymisation key: NHI_ID_KEY, fingerprint {id_key_fingerprint(secret)}" in keyed.stdout
     assert secret not in keyed.stdout + keyed.stderr
+    assert started_builds(work / "w.duckdb")[len(before) :] == [
+        ("build", fingerprint), ("build", id_key_fingerprint(secret))
+    ]  # fmt: skip
 
 
 def test_the_generator_says_its_extract_is_synthetic(extracts: tuple[Path, Path]) -> None:
