@@ -113,6 +113,28 @@ def test_broken_files_are_refused_naming_file_and_rule(
     assert f"cd/fee_ym={month}/part-0.csv" in summary and "in_set:AREA_NO_H" in summary
 
 
+def test_a_zero_byte_file_is_reported_as_an_empty_file(
+    tiny_delivery: tuple[Path, dict], quality_paths: QualityPaths, tmp_path: Path
+) -> None:
+    """A 0-byte CSV or Parquet file (an interrupted transfer) is one failure, "empty file", not 22
+    missing columns or a Parquet reader's error."""
+    source, manifest = tiny_delivery
+    raw = tmp_path / "raw"
+    shutil.copytree(source, raw)
+    month = manifest["generator"]["start_ym"]
+    (raw / "cd" / f"fee_ym={month}" / "late-fix-9.csv").write_bytes(b"")
+    (raw / "oo" / f"fee_ym={month}" / "late-fix-9.parquet").write_bytes(b"")
+
+    outcome = validate_raw(ROOT, quality_paths, RawOptions(raw_root=raw, as_of=as_of(manifest)))
+    lines = sorted(failure.line() for failure in outcome.failures)
+
+    assert not outcome.success
+    assert len(lines) == 2, lines
+    assert f"cd/fee_ym={month}/late-fix-9.csv | the file is not empty | empty file (0 bytes)" in lines[0]
+    assert f"oo/fee_ym={month}/late-fix-9.parquet | the file is not empty | empty file (0 bytes)" in lines[1]
+    assert all(failure.structural for failure in outcome.failures)
+
+
 def test_missing_required_table_is_refused(tmp_path: Path, quality_paths: QualityPaths) -> None:
     (tmp_path / "raw" / "hosb").mkdir(parents=True)
     outcome = validate_raw(ROOT, quality_paths, RawOptions(raw_root=tmp_path / "raw", as_of=dt.date(2026, 1, 1)))
