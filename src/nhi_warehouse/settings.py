@@ -49,6 +49,14 @@ def extract_is_synthetic(raw_root: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("synthetic") is True
 
 
+def pass_synthetic_flag_to_spark(env: dict[str, str], raw_root: Path) -> None:
+    """Spark skips every file whose name starts with `_`, so on a Spark target dbt cannot read the
+    extract's _manifest.json (macros/id_key.sql): where the Python tooling can read it, a synthetic
+    extract is passed on as NHI_DEMO=1. DuckDB reads the manifest itself."""
+    if env.get("NHI_TARGET", "duckdb") != "duckdb" and extract_is_synthetic(raw_root):
+        env.setdefault("NHI_DEMO", "1")
+
+
 def project_root() -> Path:
     """The dbt project root: the nearest folder above the working directory with dbt_project.yml,
     else the repository this package was installed from (editable install)."""
@@ -85,4 +93,5 @@ class Settings:
         env["NHI_RAW_ROOT"] = str(self.raw_root)
         env["NHI_DUCKDB_PATH"] = str(self.duckdb_path)
         env.setdefault("NHI_DUCKDB_TEMP", str(self.duckdb_path.parent / "tmp"))
+        pass_synthetic_flag_to_spark(env, self.raw_root)
         return env

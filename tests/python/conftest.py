@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from nhi_warehouse.settings import pass_synthetic_flag_to_spark
+
 ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -38,10 +40,15 @@ def run_dbt(
     """Run dbt in the project root against the given extract and warehouse file (DuckDB target;
     `extra_env` selects another, e.g. NHI_TARGET=spark)."""
     env = dict(os.environ)
+    # Hermetic: the key and the demo flag come from the test (extra_env), never from the caller's
+    # shell; the generator's extracts are synthetic, so the public demo key is accepted for them.
+    env.pop("NHI_ID_KEY", None)
+    env.pop("NHI_DEMO", None)
     env.update(NHI_RAW_ROOT=str(raw_root), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     if duckdb_path is not None:
         env.update(NHI_DUCKDB_PATH=str(duckdb_path), NHI_DUCKDB_TEMP=str(work / "tmp"))
     env.update(extra_env or {})
+    pass_synthetic_flag_to_spark(env, raw_root)  # Spark cannot read _manifest.json itself
     command = [
         DBT,
         *args,

@@ -21,7 +21,13 @@ import pytest
 import yaml
 
 from conftest import ROOT, Build, generate_extract, run_dbt
-from nhi_warehouse.settings import DEMO_ID_KEY, extract_is_synthetic, id_key_fingerprint, pseudonym
+from nhi_warehouse.settings import (
+    DEMO_ID_KEY,
+    extract_is_synthetic,
+    id_key_fingerprint,
+    pass_synthetic_flag_to_spark,
+    pseudonym,
+)
 
 
 def python_hmac(key: str, identifier: str) -> str:
@@ -218,3 +224,13 @@ def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[
 def test_the_generator_says_its_extract_is_synthetic(extracts: tuple[Path, Path]) -> None:
     synthetic, _ = extracts
     assert json.loads((synthetic / "_manifest.json").read_text(encoding="utf-8"))["synthetic"] is True
+
+
+def test_spark_gets_the_manifest_answer_from_python(extracts: tuple[Path, Path]) -> None:
+    """Spark cannot read `_manifest.json` (it skips files starting with `_`): nhi, the parity tool
+    and the tests pass a synthetic extract on as NHI_DEMO=1 - only on Spark, only if synthetic."""
+    synthetic, real = extracts
+    for target, raw, flagged in (("spark", synthetic, True), ("spark", real, False), ("duckdb", synthetic, False)):
+        env = {"NHI_TARGET": target}
+        pass_synthetic_flag_to_spark(env, raw)
+        assert (env.get("NHI_DEMO") == "1") is flagged, (target, raw)
