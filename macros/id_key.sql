@@ -9,6 +9,8 @@
           files whose name starts with `_`), or
         - the demo is asked for explicitly: `--vars '{nhi_demo: true}'`, NHI_DEMO=1, or `nhi build --demo`.
     * Otherwise the key is used.
+    The demo-key check applies when the invocation runs a model that pseudonymises (`dbt seed` or
+    `dbt test --select test_type:unit` on a fresh checkout do not need a key).
 
     Either way the log says which key is in use by its fingerprint (never the key): the first 16 hex
     characters of HMAC-SHA256(key, 'nhi-warehouse key fingerprint'), the same value `nhi` prints
@@ -23,7 +25,11 @@
             {{ return('') }}
         {%- endif -%}
         {%- set raw_root = var('raw_root', env_var('NHI_RAW_ROOT', 'data/raw')) | replace('\\', '/') -%}
-        {%- if var('nhi_demo', false) or env_var('NHI_DEMO', '') | lower in ['1', 'true', 'yes'] -%}
+        {%- if pseudonymising_models() | length == 0 -%}
+            {{ log('pseudonymisation key: the public demo key, fingerprint ' ~ fingerprint
+                   ~ ' - not used: no selected model pseudonymises', info=true) }}
+            {{ return('') }}
+        {%- elif var('nhi_demo', false) or env_var('NHI_DEMO', '') | lower in ['1', 'true', 'yes'] -%}
             {%- set reason = 'demo explicitly requested (nhi_demo / NHI_DEMO)' -%}
         {%- elif adapter.dispatch('extract_is_synthetic', 'nhi_warehouse')(raw_root.rstrip('/')) -%}
             {%- set reason = raw_root.rstrip('/') ~ '/_manifest.json says the extract is the generator\'s synthetic one' -%}
@@ -70,4 +76,18 @@
 {% macro spark__extract_is_synthetic(raw_root) -%}
     {{ log("Spark cannot read " ~ raw_root ~ "/_manifest.json (files starting with '_' are hidden to it)", info=true) }}
     {{ return(false) }}
+{%- endmacro %}
+
+
+{#- The selected models that call pseudonymise (the staging models of tables with personal IDs). -#}
+{% macro pseudonymising_models() -%}
+    {%- set found = [] -%}
+    {%- for unique_id in selected_resources -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node and node.resource_type in ['model', 'snapshot']
+              and 'macro.nhi_warehouse.pseudonymise' in node.depends_on.macros -%}
+            {%- do found.append(node.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
 {%- endmacro %}

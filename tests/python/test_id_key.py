@@ -194,14 +194,20 @@ def test_an_unset_key_stops_a_build_of_a_real_extract(extracts: tuple[Path, Path
 @pytest.mark.usefixtures("no_key")
 def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[Path, Path], work: Path) -> None:
     """`nhi build --demo` (NHI_DEMO=1) accepts the demo key for any extract, and says so; a real key
-    is accepted and shown by its fingerprint only; the build record keeps the fingerprints."""
+    is accepted and shown by its fingerprint only; the build record keeps the fingerprints. A
+    command that pseudonymises nothing (`dbt seed`) needs no key."""
     _, real = extracts
     before = started_builds(work / "w.duckdb")
+    status, output = dbt_with_key(["seed", "--select", "regions"], real, work, None)
+    assert status == 0, output[-3000:]
+    assert "the public demo key, fingerprint" in output and "not used: no selected model pseudonymises" in output
+
     env = dict(os.environ, NHI_RAW_ROOT=str(real), NHI_DUCKDB_PATH=str(work / "w.duckdb"),
                NHI_DUCKDB_TEMP=str(work / "tmp"))  # fmt: skip
-    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    build = ["build", "--select", "base_nhird__referral", "stg_nhird__referral", "--exclude-resource-type", "test",
+             "--target-path", str(work / "target"), "--log-path", str(work / "logs")]  # fmt: skip
     demo = subprocess.run(
-        [sys.executable, "-m", "nhi_warehouse", "build", "--demo", "--select", "regions", *paths],
+        [sys.executable, "-m", "nhi_warehouse", build[0], "--demo", *build[1:]],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert demo.returncode == 0, demo.stdout[-3000:]
@@ -210,15 +216,20 @@ def test_the_demo_key_on_a_real_extract_needs_the_explicit_flag(extracts: tuple[
 
     secret = "a long secret of the division, never printed"
     keyed = subprocess.run(
-        [sys.executable, "-m", "nhi_warehouse", "build", "--select", "regions", *paths],
+        [sys.executable, "-m", "nhi_warehouse", *build],
         cwd=ROOT, env=dict(env, NHI_ID_KEY=secret), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert keyed.returncode == 0, keyed.stdout[-3000:]
     assert f"pseudonymisation key: NHI_ID_KEY, fingerprint {id_key_fingerprint(secret)}" in keyed.stdout
     assert secret not in keyed.stdout + keyed.stderr
     assert started_builds(work / "w.duckdb")[len(before) :] == [
-        ("build", fingerprint), ("build", id_key_fingerprint(secret))
+        ("seed", fingerprint), ("build", fingerprint), ("build", id_key_fingerprint(secret))
     ]  # fmt: skip
+    with duckdb.connect(str(work / "w.duckdb"), read_only=True) as con:
+        keys = con.execute("select patient_key from staging.stg_nhird__referral where patient_key is not null")
+        staged = {row[0] for row in keys.fetchall()}
+        raw = {row[0] for row in con.execute('select distinct trim("ID") from raw.referral').fetchall()}
+    assert staged and staged <= {pseudonym(secret, identifier) for identifier in raw if identifier}
 
 
 def test_the_generator_says_its_extract_is_synthetic(extracts: tuple[Path, Path]) -> None:
