@@ -32,7 +32,9 @@ the build finished (row count and a sum of row hashes per table). A build killed
 ``target/run_results.json`` belongs to the same invocation it is checked too (its results must
 agree); when it belongs to another invocation (another warehouse built from the same folder, a
 later ``dbt docs generate``) it is not used, and the output says so: a failed build never replaces
-the last good publication, and a warehouse is never published with another one's results.
+the last good publication, and a warehouse is never published with another one's results. A lock
+held by another process (a build writing the warehouse, another publish into the same folder)
+refuses with exit status 7, as every ``nhi`` command does.
 
 The release id is derived from the build (the time it finished and dbt's ``invocation_id``), not from
 the clock of the publishing run: publishing the same build twice yields the same release.
