@@ -33,7 +33,9 @@ parity: setup-spark
 	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 15 --quiet --out data/parity-raw
 	$(BIN)/python -m nhi_warehouse.parity --raw data/parity-raw --work data/parity
 
-# One command: set up, write the synthetic demo extract, build the warehouse.
+# One command: set up, write the synthetic demo extract, build the warehouse. The public demo
+# pseudonymisation key is accepted because the extract's _manifest.json says it is synthetic
+# (macros/id_key.sql); an extract of real people needs NHI_ID_KEY.
 demo: setup
 	$(BIN)/nhi demo
 

@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 
 from nhi_warehouse.dbt_runner import dbt_executable
-from nhi_warehouse.settings import project_root
+from nhi_warehouse.settings import pass_synthetic_flag_to_spark, project_root
 
 MARKER = ".nhi-parity"
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
@@ -133,6 +133,7 @@ def run_build(engine: str, raw: Path, work: Path, dbt_args: list[str]) -> Build:
         NHI_SPARK_WAREHOUSE=str(work / "spark-warehouse"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    pass_synthetic_flag_to_spark(env, raw)  # the demo key on Spark (macros/id_key.sql)
     (work / "duckdb").mkdir(exist_ok=True)
     (work / "spark-warehouse").mkdir(exist_ok=True)
     log = work / f"dbt-{engine}.log"

@@ -6,7 +6,7 @@ DuckDB allows one writer per file, and a file open for writing is locked against
 process, readers included; a reader holding the file also stops the next ``dbt build`` from opening
 it. So readers never use the build warehouse. After a successful build this command copies the
 ``marts`` and ``reference`` schemas into a new, never-modified *release* ``<out>/releases/<id>/``
-(``<id>`` = ``<dbt generated_at>-<invocation id>``)::
+(``<id>`` = ``<build finished at>-<invocation id>``)::
 
     nhi_marts.duckdb                          schemas marts + reference (open it read-only)
     parquet/<mart>/part-0.parquet             one folder per mart
@@ -21,18 +21,28 @@ so a reader sees either the old or the new release, never a half-written one. A 
 release keeps reading it undisturbed (releases are never rewritten; a pruned one disappears from the
 folder only, its open files stay readable on POSIX systems). The last ``--keep`` releases are kept.
 
-Publishing is refused (exit status 1, ``current`` unchanged) unless the last dbt invocation was a
-whole-project ``dbt build`` (no ``--select``) whose every result succeeded (``success``, ``pass``,
-``warn``), as recorded in ``target/run_results.json``, and the warehouse has not been written since
-(a build that crashed before recording its results): a failed build never replaces the last good
-publication.
+Publishing is refused (exit status 1, ``current`` unchanged) unless the warehouse's own build record
+(table ``build_log.invocations``, written into the file by dbt's on-run-start and on-run-end hooks:
+macros/build_record.sql, nhi_warehouse.build_record) says that the last dbt invocation on *this file*
+was a whole-project ``dbt build`` (no ``--select``) that finished with every result good
+(``success``, ``pass``, ``warn``), that its marts did not fail validation (``nhi quality marts`` /
+``nhi pipeline`` record their outcome), and every published table still has the rows it had when
+the build finished (row count and a sum of row hashes per table). A build killed half-way leaves a
+'started' record without its 'finished' one and is refused; so is a warehouse changed since. When
+``target/run_results.json`` belongs to the same invocation it is checked too (its results must
+agree); when it belongs to another invocation (another warehouse built from the same folder, a
+later ``dbt docs generate``) it is not used, and the output says so: a failed build never replaces
+the last good publication, and a warehouse is never published with another one's results. A lock
+held by another process (a build writing the warehouse, another publish into the same folder)
+refuses with exit status 7, as every ``nhi`` command does.
 
-The release id is derived from the build (dbt's ``generated_at`` and ``invocation_id``), not from the
-clock of the publishing run: publishing the same build twice yields the same release.
+The release id is derived from the build (the time it finished and dbt's ``invocation_id``), not from
+the clock of the publishing run: publishing the same build twice yields the same release.
 
 Defaults: ``--warehouse`` = ``NHI_DUCKDB_PATH`` (``data/warehouse/nhi.duckdb``), ``--out`` =
 ``NHI_PUBLISH_DIR`` (``data/published``), ``--run-results`` = ``$DBT_TARGET_PATH/run_results.json``
-(``target/run_results.json``), ``--extract-manifest`` = ``$NHI_RAW_ROOT/_manifest.json`` if present.
+(``target/run_results.json``), ``--extract-manifest`` = ``_manifest.json`` of the extract the build
+read (its raw root, from the build record) if present.
 """
 
 from __future__ import annotations
@@ -46,35 +56,28 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from nhi_warehouse import build_record
+from nhi_warehouse.build_record import GOOD_STATUSES, BuildRecord
+from nhi_warehouse.errors import ACCESS_EXIT_CODE, AccessError, first_line, is_lock_error
 from nhi_warehouse.settings import Settings
 
 DEFAULT_PUBLISH_DIR = "data/published"
 DEFAULT_KEEP = 3
 # The published schemas. `marts` get one Parquet folder each at the top of parquet/, the others
 # (reference seeds: region names, code lists) one per table under parquet/<schema>/.
-PUBLISHED_SCHEMAS = ("marts", "reference")
+PUBLISHED_SCHEMAS = build_record.PUBLISHED_SCHEMAS
 MART_SCHEMA = "marts"
 # Write the published DuckDB file in the oldest storage format DuckDB 2.0 can write: BI drivers
 # (DuckDB ODBC/JDBC, duckdb-engine, the Metabase driver) often bundle an older DuckDB, and a file in
 # the 2.0 format cannot be opened by DuckDB 1.x. The marts only use types this format has.
 DEFAULT_STORAGE_VERSION = "v1.0.0"
-# Statuses of a good dbt result. `no-op` is a node dbt had nothing to do for (not a failure).
-GOOD_STATUSES = frozenset({"success", "pass", "warn", "no-op"})
-# Only a `dbt build` both builds the models and runs their tests; a later `dbt compile`, `dbt docs
-# generate` or `dbt seed` overwrites run_results.json and says nothing about the warehouse.
+# A dbt command that builds and tests the whole warehouse; `dbt run`, `dbt seed` or `dbt test` do not.
 BUILD_COMMANDS = frozenset({"build"})
-# run_results.json `args` that make a build selective (a part of the project only).
-PARTIAL_BUILD_ARGS = ("select", "exclude", "selector", "resource_types", "exclude_resource_types")
-# A dbt build writes run_results.json at its end, within a second or so of its last write to the
-# warehouse. A warehouse modified later than this after the recorded build was changed by something
-# else: most likely a build that crashed (killed, out of memory) before writing its run results.
-WAREHOUSE_CHANGED_SLACK_SECONDS = 60
 RELEASES = "releases"
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -91,33 +94,47 @@ class PublishError(Exception):
     """Publishing refused or failed; the message says why. `current` is left as it was."""
 
 
+class PublishLocked(PublishError, AccessError):
+    """Another process holds a lock: the warehouse open for writing (a build), or another publish
+    into the same folder. Exit status 7, like every `nhi` command stopped by a lock."""
+
+
 @dataclass(frozen=True)
 class BuildInfo:
-    """The dbt invocation whose warehouse is published (from run_results.json)."""
+    """The dbt build whose warehouse is published (from the warehouse's build record)."""
 
-    invocation_id: str
-    generated_at: str
-    invocation_started_at: str | None
-    dbt_version: str | None
-    command: str
-    selection: dict[str, Any]
-    statuses: dict[str, int]
+    record: BuildRecord
+    run_results: str  # how target/run_results.json relates to it (matched / another invocation / absent)
+
+    @property
+    def invocation_id(self) -> str:
+        return self.record.invocation_id
+
+    @property
+    def generated_at(self) -> str:
+        finished = self.record.finished_at or self.record.started_at
+        return finished.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     @property
     def release_id(self) -> str:
-        """`<generated_at as YYYYMMDDTHHMMSSZ>-<first 8 of invocation_id>`: sorts by build time."""
-        stamp = datetime.fromisoformat(self.generated_at.replace("Z", "+00:00"))
-        return f"{stamp:%Y%m%dT%H%M%SZ}-{self.invocation_id[:8]}"
+        """`<finished at as YYYYMMDDTHHMMSSZ>-<first 8 of invocation_id>`: sorts by build time."""
+        finished = self.record.finished_at or self.record.started_at
+        return f"{finished:%Y%m%dT%H%M%SZ}-{self.invocation_id[:8]}"
 
     def as_json(self) -> dict[str, Any]:
+        record = self.record
         return {
-            "invocation_id": self.invocation_id,
+            "invocation_id": record.invocation_id,
             "generated_at": self.generated_at,
-            "invocation_started_at": self.invocation_started_at,
-            "dbt_version": self.dbt_version,
-            "command": self.command,
-            "selection": self.selection,
-            "result_statuses": self.statuses,
+            "invocation_started_at": record.started_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "dbt_version": record.dbt_version,
+            "command": record.command,
+            "selection": record.selection,
+            "result_statuses": dict(sorted(record.result_counts.items())),
+            "marts_validation": record.validation,
+            "id_key_fingerprint": record.id_key_fingerprint,
+            "raw_root": record.raw_root,
+            "run_results": self.run_results,
         }
 
 
@@ -162,70 +179,123 @@ def _ident(*names: str) -> str:
 # ---------------------------------------------------------------------------------------- guard
 
 
-def check_build(run_results_path: Path, *, allow_partial: bool = False) -> BuildInfo:
-    """The last dbt invocation, if it was a whole-project `dbt build` whose every result is good;
-    else refuse. A selective build (`--select`, `--exclude`, ...) is refused unless allow_partial:
-    after a failed build, a later successful build of another selection would otherwise publish
-    the tables the failed build replaced before their tests failed."""
+def check_record(record: BuildRecord | None, warehouse: Path, *, allow_partial: bool = False) -> None:
+    """Refuse unless the warehouse's last recorded dbt invocation is a finished, successful,
+    whole-project `dbt build` whose marts did not fail validation. A selective build is refused
+    unless allow_partial: after a failed build, a later successful build of another selection
+    would otherwise publish the tables the failed build replaced before their tests failed."""
+    if record is None:
+        raise PublishError(
+            f"the warehouse {warehouse} has no build record (table {build_record.TABLE}): it was not built by "
+            "this project's `dbt build` (or by an older version of it). Run `nhi build`, then publish."
+        )
+    described = f"`dbt {record.command}` {record.invocation_id} (started {record.started_at:%Y-%m-%d %H:%M:%S} UTC)"
+    if record.finished_at is None:
+        raise PublishError(
+            f"the last dbt invocation on {warehouse}, {described}, never finished: it was killed, ran out of "
+            "memory or is still running, and the warehouse may be half-built. Run `nhi build` again, then publish."
+        )
+    if record.command not in BUILD_COMMANDS:
+        raise PublishError(
+            f"the last dbt invocation on {warehouse} was {described}, not `dbt build`: publish right after a "
+            "successful build (run `nhi build`, then publish)."
+        )
+    if record.empty:
+        raise PublishError(f"the last dbt build of {warehouse} ran with --empty (tables without rows): not publishable")
+    if record.selection and not allow_partial:
+        raise PublishError(
+            f"the last dbt build of {warehouse} was selective ({record.selection}): publish after a whole-project "
+            "`dbt build` (or pass --allow-partial-build if the rest of the warehouse is known to be good)."
+        )
+    if record.status != "success":
+        results = sum(record.result_counts.values())
+        bad = sum(count for status, count in record.result_counts.items() if status not in GOOD_STATUSES)
+        shown = ", ".join(record.failed_nodes[:10]) or "no node ran"
+        raise PublishError(
+            f"the last dbt build of {warehouse}, {described}, did not succeed ({bad} of {results} results not "
+            f"success/pass/warn: {shown}); the last good publication is kept. Fix the build and run it again."
+        )
+    if record.validation == "failed":
+        raise PublishError(
+            f"the marts of the last dbt build of {warehouse} ({record.invocation_id}) failed validation "
+            f"({record.validation_detail or 'nhi quality marts'}); the last good publication is kept."
+        )
+
+
+def check_run_results(run_results_path: Path, record: BuildRecord) -> str:
+    """Compare target/run_results.json with the build record when it is the same invocation (its
+    results must agree, else refuse); return how it relates, for the release manifest."""
     if not run_results_path.is_file():
-        raise PublishError(f"no dbt run results at {run_results_path}: run `nhi build` (dbt build) before publishing.")
+        return f"absent ({run_results_path})"
     try:
         run_results = json.loads(run_results_path.read_text(encoding="utf-8"))
-        metadata = run_results["metadata"]
+        invocation_id = run_results["metadata"]["invocation_id"]
         results = run_results["results"]
+        command = str((run_results.get("args") or {}).get("which", "unknown"))
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise PublishError(f"{run_results_path} is not a dbt run_results.json ({error!r}).") from error
-    args = run_results.get("args") or {}
-    command = str(args.get("which", "unknown"))
-    if command not in BUILD_COMMANDS:
+    if invocation_id != record.invocation_id:
+        return f"another invocation ({invocation_id}, `dbt {command}`): not used"
+    # The project's hooks are results in run_results.json, not in the on-run-end hook's `results`.
+    statuses = Counter(
+        str(result.get("status")) for result in results if not str(result.get("unique_id")).startswith("operation.")
+    )
+    recorded = Counter({status: int(count) for status, count in record.result_counts.items()})
+    if statuses != recorded:
         raise PublishError(
-            f"the last dbt invocation recorded in {run_results_path} was `dbt {command}`, not `dbt build`: "
-            "publish right after a successful build (run `nhi build`, then publish)."
+            f"the evidence does not match: {run_results_path} records {dict(sorted(statuses.items()))} for "
+            f"invocation {invocation_id}, the warehouse's build record {dict(sorted(recorded.items()))}. "
+            "Run `nhi build` again, then publish."
         )
-    if args.get("empty"):
-        raise PublishError("the last dbt build ran with --empty (tables without rows): not publishable.")
-    selection = {key: args[key] for key in PARTIAL_BUILD_ARGS if args.get(key)}
-    if selection and not allow_partial:
-        raise PublishError(
-            f"the last dbt build was selective ({selection}): publish after a whole-project `dbt build` "
-            "(or pass --allow-partial-build if the rest of the warehouse is known to be good)."
-        )
-    if not results:
-        raise PublishError(f"the last dbt build ({run_results_path}) ran no node: nothing to publish.")
-    bad = [result for result in results if result.get("status") not in GOOD_STATUSES]
-    if bad:
-        shown = ", ".join(f"{result.get('unique_id')} ({result.get('status')})" for result in bad[:10])
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        raise PublishError(
-            f"the last dbt build did not succeed ({len(bad)} of {len(results)} results not "
-            f"success/pass/warn: {shown}{more}); the last good publication is kept. "
-            f"Fix the build and run it again. Run results: {run_results_path}"
-        )
-    invocation_id = metadata.get("invocation_id")
-    generated_at = metadata.get("generated_at")
-    if not invocation_id or not generated_at:
-        raise PublishError(f"{run_results_path} has no invocation_id/generated_at in its metadata.")
-    statuses = Counter(str(result["status"]) for result in results)
-    return BuildInfo(
-        invocation_id=str(invocation_id),
-        generated_at=str(generated_at),
-        invocation_started_at=metadata.get("invocation_started_at"),
-        dbt_version=metadata.get("dbt_version"),
-        command=command,
-        selection=selection,
-        statuses=dict(sorted(statuses.items())),
+    return "matched"
+
+
+def check_tables_unchanged(con: duckdb.DuckDBPyConnection, record: BuildRecord, schemas: Sequence[str]) -> None:
+    """Refuse when a published table differs from what the build recorded when it finished (rows and
+    a sum of row hashes per table): the warehouse was changed after its build."""
+    now = build_record.table_fingerprints(con, "wh", schemas)
+    recorded = {name: value for name, value in record.table_fingerprints.items() if name.split(".")[0] in schemas}
+    if now == recorded:
+        return
+    changed = sorted(name for name in now.keys() & recorded.keys() if now[name] != recorded[name])
+    added = sorted(now.keys() - recorded.keys())
+    removed = sorted(recorded.keys() - now.keys())
+    details = "; ".join(
+        f"{label}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
+        for label, names in (("changed", changed), ("new", added), ("gone", removed))
+        if names
+    )
+    raise PublishError(
+        f"the warehouse was changed after its build {record.invocation_id} finished ({details}): "
+        "the published tables are not what the build tested. Run `nhi build` again, then publish."
     )
 
 
-def _check_unchanged_since_build(warehouse: Path, run_results: Path, build: BuildInfo) -> None:
-    """Refuse a warehouse (or its write-ahead log) written after the recorded build ended."""
-    written = max(path.stat().st_mtime for path in (warehouse, Path(f"{warehouse}.wal")) if path.exists())
-    if written > run_results.stat().st_mtime + WAREHOUSE_CHANGED_SLACK_SECONDS:
-        raise PublishError(
-            f"the warehouse {warehouse} was written after the last recorded dbt build "
-            f"({build.generated_at}): a later build probably crashed before recording its results. "
-            "Run `nhi build` again, then publish."
-        )
+def read_and_check(
+    con: duckdb.DuckDBPyConnection, warehouse: Path, run_results_path: Path, schemas: Sequence[str],
+    *, allow_partial: bool = False,
+) -> BuildInfo:  # fmt: skip
+    """The build to publish, after every check (build record, run_results.json, the tables' state),
+    on a connection with the warehouse attached read-only as `wh` (kept open until the copy is made,
+    so no build can write the file in between)."""
+    record = build_record.read_last(con, "wh")
+    check_record(record, warehouse, allow_partial=allow_partial)
+    assert record is not None
+    relation = check_run_results(run_results_path, record)
+    check_tables_unchanged(con, record, schemas)
+    return BuildInfo(record=record, run_results=relation)
+
+
+def _attach_read_only(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    try:
+        con.execute(f"attach {_sql_string(warehouse)} as wh (read_only)")
+    except duckdb.Error as error:
+        if is_lock_error(error):
+            raise PublishLocked(
+                f"the warehouse {warehouse} is open for writing by another process (a dbt build still running?); "
+                f"publish after it ends. ({first_line(error)})"
+            ) from error
+        raise PublishError(f"cannot open the warehouse {warehouse} read-only: {first_line(error)}") from error
 
 
 # ------------------------------------------------------------------------------------- contents
@@ -263,18 +333,7 @@ def _list_tables(
     descriptions: dict[tuple[str, str], dict[str, Any]],
 ) -> list[Table]:
     """The warehouse's tables (and views, materialised in the copy) in the published schemas."""
-    placeholders = ", ".join("?" for _ in schemas)
-    rows = con.execute(
-        f"""
-        select schema_name, table_name, comment from duckdb_tables()
-        where database_name = 'wh' and schema_name in ({placeholders})
-        union all
-        select schema_name, view_name, comment from duckdb_views()
-        where database_name = 'wh' and not internal and schema_name in ({placeholders})
-        order by 1, 2
-        """,
-        [*schemas, *schemas],
-    ).fetchall()
+    rows = build_record.published_tables(con, "wh", schemas)
     tables = []
     for schema, name, comment in rows:
         documented = descriptions.get((schema, name), {})
@@ -289,24 +348,16 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, s
 
 
 def _write_release(
+    con: duckdb.DuckDBPyConnection,
     warehouse: Path,
     staging: Path,
     schemas: Sequence[str],
     descriptions: dict[tuple[str, str], dict[str, Any]],
     storage_version: str,
 ) -> list[dict[str, Any]]:
-    """Copy the tables into staging/nhi_marts.duckdb and staging/parquet; return their descriptions."""
-    con = duckdb.connect()
+    """Copy the tables of the attached warehouse `wh` into staging/nhi_marts.duckdb and
+    staging/parquet; return their descriptions."""
     try:
-        try:
-            con.execute(f"attach {_sql_string(warehouse)} as wh (read_only)")
-        except duckdb.Error as error:
-            if "lock" in str(error).lower():
-                raise PublishError(
-                    f"the warehouse {warehouse} is open for writing by another process (a dbt build "
-                    "still running?); publish after it ends."
-                ) from error
-            raise PublishError(f"cannot open the warehouse {warehouse} read-only: {error}") from error
         tables = _list_tables(con, schemas, descriptions)
         marts = [table for table in tables if table.schema == MART_SCHEMA]
         if not marts:
@@ -355,9 +406,8 @@ def _write_release(
                 }
             )
         con.execute("checkpoint pub")
-        con.execute("detach pub")
     finally:
-        con.close()
+        con.execute("detach database if exists pub")
     return published
 
 
@@ -432,7 +482,7 @@ def _publish_lock(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
-            raise PublishError(f"another publish into {out} is running; try again when it ends.") from error
+            raise PublishLocked(f"another publish into {out} is running; try again when it ends.") from error
         try:
             yield
         finally:
@@ -515,41 +565,55 @@ def publish(
 ) -> Path:
     """Publish the built warehouse's marts as a new release and make it `current`.
 
-    Refuses (PublishError, `current` unchanged) unless the last dbt build succeeded. Returns the
-    release folder. Publishing a build that is already published re-points `current` to it."""
+    Refuses (PublishError, `current` unchanged) unless the warehouse's build record shows a finished,
+    successful whole-project build and its tables unchanged since. Returns the release folder.
+    Publishing a build that is already published re-points `current` to it."""
     settings = settings or Settings.from_env()
     if keep < 1:
         raise PublishError("--keep must be at least 1.")
     warehouse = Path(warehouse or settings.duckdb_path).absolute()
     out = Path(out or publish_dir(settings)).absolute()
     run_results = Path(run_results or default_run_results(settings))
-    if extract_manifest is None:
-        candidate = settings.raw_root / "_manifest.json"
-        extract_manifest = candidate if candidate.is_file() else None
-
-    build = check_build(run_results, allow_partial=allow_partial_build)
     if not warehouse.is_file():
         raise PublishError(f"no warehouse at {warehouse} (set NHI_DUCKDB_PATH or --warehouse).")
 
     (out / RELEASES).mkdir(parents=True, exist_ok=True)
-    with _publish_lock(out):
-        release = out / RELEASES / build.release_id
-        if (release / MANIFEST).is_file():
-            print(f"nhi publish: build {build.invocation_id} is already published as {release.name}.")
-        elif release.exists():
-            raise PublishError(f"{release} exists but has no {MANIFEST}; remove it and publish again.")
-        else:
-            _check_unchanged_since_build(warehouse, run_results, build)
-            _build_release(build, warehouse, release, run_results, extract_manifest, schemas, storage_version)
-        _switch_current(out, release)
-        removed = prune(out, keep)
+    con = duckdb.connect()
+    try:
+        _attach_read_only(con, warehouse)
+        build = read_and_check(con, warehouse, run_results, schemas, allow_partial=allow_partial_build)
+        if build.run_results != "matched":
+            print(f"nhi publish: {run_results}: {build.run_results}; the warehouse's own build record is used")
+        if extract_manifest is None:
+            extract_manifest = _extract_manifest_of(build.record, settings)
+        with _publish_lock(out):
+            release = out / RELEASES / build.release_id
+            if (release / MANIFEST).is_file():
+                print(f"nhi publish: build {build.invocation_id} is already published as {release.name}.")
+            elif release.exists():
+                raise PublishError(f"{release} exists but has no {MANIFEST}; remove it and publish again.")
+            else:
+                _build_release(con, build, warehouse, release, run_results, extract_manifest, schemas, storage_version)
+            _switch_current(out, release)
+            removed = prune(out, keep)
+    finally:
+        con.close()
     print(f"nhi publish: {out / CURRENT} -> {RELEASES}/{release.name}")
     for path in removed:
         print(f"nhi publish: removed old release {path.name}")
     return release
 
 
+def _extract_manifest_of(record: BuildRecord, settings: Settings) -> Path | None:
+    """The _manifest.json of the extract the build read (its recorded raw root), if there is one."""
+    raw_root = Path(record.raw_root) if record.raw_root else settings.raw_root
+    raw_root = raw_root if raw_root.is_absolute() else settings.root / raw_root
+    candidate = raw_root / "_manifest.json"
+    return candidate if candidate.is_file() else None
+
+
 def _build_release(
+    con: duckdb.DuckDBPyConnection,
     build: BuildInfo,
     warehouse: Path,
     release: Path,
@@ -564,7 +628,7 @@ def _build_release(
     staging.mkdir()
     try:
         descriptions = _dbt_descriptions(run_results.parent / "manifest.json")
-        published = _write_release(warehouse, staging, schemas, descriptions, storage_version)
+        published = _write_release(con, warehouse, staging, schemas, descriptions, storage_version)
         _validate_release(staging, published)
         extract = None
         if extract_manifest is not None:
@@ -637,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except PublishError as error:
         print(f"nhi publish: refused: {error}", file=sys.stderr)
-        return 1
+        return ACCESS_EXIT_CODE if isinstance(error, AccessError) else 1
     return 0
 
 

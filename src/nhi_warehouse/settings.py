@@ -5,11 +5,16 @@ bundled synthetic demo:
 
 * ``NHI_RAW_ROOT``    raw extract root (``<root>/<table>/`` folders)    default ``data/raw``
 * ``NHI_DUCKDB_PATH`` warehouse file                                    default ``data/warehouse/nhi.duckdb``
-* ``NHI_ID_KEY``      pseudonymisation key (keyed hash of ID/PRSN_ID)   default: a public demo key
+* ``NHI_ID_KEY``      pseudonymisation key (HMAC-SHA256 of ID/PRSN_ID)  default: a public demo key,
+                      accepted only for the generator's synthetic extract or with ``NHI_DEMO=1``
+                      (the policy is enforced by dbt itself: macros/id_key.sql)
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +23,38 @@ DEFAULT_RAW_ROOT = "data/raw"
 DEFAULT_DUCKDB_PATH = "data/warehouse/nhi.duckdb"
 # Public, documented, and only for the synthetic demo: real extracts must set NHI_ID_KEY.
 DEMO_ID_KEY = "nhi-warehouse-demo-key"
+# The message whose HMAC under the key is the key's fingerprint (macros/id_key.sql computes the same).
+ID_KEY_FINGERPRINT_MESSAGE = b"nhi-warehouse key fingerprint"
+EXTRACT_MANIFEST = "_manifest.json"
+
+
+def id_key_fingerprint(key: str) -> str:
+    """Which key is in use, never the key: 16 hex characters of HMAC-SHA256(key, a fixed message),
+    as dbt logs it at the start of every build and the build record keeps."""
+    return hmac.new(key.encode("utf-8"), ID_KEY_FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
+
+
+def pseudonym(key: str, identifier: str) -> str:
+    """What the warehouse stores for an identifier (macro pseudonymise): 20 hex characters of
+    HMAC-SHA256(key, identifier)."""
+    return hmac.new(key.encode("utf-8"), identifier.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+
+def extract_is_synthetic(raw_root: Path) -> bool:
+    """Does the extract's _manifest.json say it is the generator's synthetic extract?"""
+    try:
+        manifest = json.loads((raw_root / EXTRACT_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("synthetic") is True
+
+
+def pass_synthetic_flag_to_spark(env: dict[str, str], raw_root: Path) -> None:
+    """Spark skips every file whose name starts with `_`, so on a Spark target dbt cannot read the
+    extract's _manifest.json (macros/id_key.sql): where the Python tooling can read it, a synthetic
+    extract is passed on as NHI_DEMO=1. DuckDB reads the manifest itself."""
+    if env.get("NHI_TARGET", "duckdb") != "duckdb" and extract_is_synthetic(raw_root):
+        env.setdefault("NHI_DEMO", "1")
 
 
 def project_root() -> Path:
@@ -56,4 +93,5 @@ class Settings:
         env["NHI_RAW_ROOT"] = str(self.raw_root)
         env["NHI_DUCKDB_PATH"] = str(self.duckdb_path)
         env.setdefault("NHI_DUCKDB_TEMP", str(self.duckdb_path.parent / "tmp"))
+        pass_synthetic_flag_to_spark(env, self.raw_root)
         return env

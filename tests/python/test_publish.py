@@ -1,13 +1,18 @@
-"""Publishing the marts (nhi_warehouse.publish): fast, no dbt — a tiny warehouse and a fake
-run_results.json in a temporary folder."""
+"""Publishing the marts (nhi_warehouse.publish): fast, no dbt — a tiny warehouse with the build record
+dbt's hooks write (conftest.write_build_record) and a fake run_results.json in a temporary folder;
+at the end, the real thing: a killed dbt build of one warehouse and a build of another."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +21,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, Build
+from conftest import ROOT, Build, write_build_record
+from nhi_warehouse import build_record
 from nhi_warehouse import publish as pub
 from nhi_warehouse.publish import PublishError, publish
 from nhi_warehouse.settings import Settings
@@ -100,10 +106,38 @@ class Project:
         self.target.mkdir()
         (self.target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-    def build(self, **kwargs: object) -> str:
-        """Pretend a dbt build ran: a new run_results.json (invocation id returned)."""
+    def build(
+        self,
+        *,
+        statuses: tuple[str, ...] = ("success", "success", "pass", "warn"),
+        which: str = "build",
+        killed: bool = False,
+        **args: object,
+    ) -> str:
+        """Pretend a dbt invocation ran: its build record in the warehouse (as dbt's hooks write it)
+        and its run_results.json (unless killed: a killed dbt writes neither). Returns its id."""
         self.builds += 1
-        return write_run_results(self.target, self.builds, **kwargs)
+        number = self.builds
+        invocation_id = f"{number:08d}-aaaa-bbbb-cccc-{number:012d}"
+        selection = {key: value for key, value in args.items() if key in {"select", "exclude"} and value}
+        write_build_record(
+            self.settings.duckdb_path,
+            invocation_id,
+            started_at=f"2026-01-{number:02d} 05:59:00",
+            finished_at=None if killed else f"2026-01-{number:02d} 06:00:00.123456",
+            command=which,
+            selection=selection,
+            empty=bool(args.get("empty")),
+            result_counts=dict(Counter(statuses)),
+            failed_nodes=[
+                f"model.nhi_warehouse.node_{index} ({status})"
+                for index, status in enumerate(statuses)
+                if status not in {"success", "pass", "warn", "no-op"}
+            ],
+        )
+        if not killed:
+            write_run_results(self.target, number, statuses=statuses, which=which, **args)
+        return invocation_id
 
     def add_rows(self, n: int) -> None:
         with duckdb.connect(str(self.settings.duckdb_path)) as con:
@@ -309,22 +343,24 @@ def test_a_failed_build_never_replaces_the_last_good_publication(project: Projec
 
 
 @pytest.mark.parametrize(
-    ("run_results_args", "message"),
+    ("build_args", "message"),
     [
-        ({"which": "compile"}, "was `dbt compile`, not `dbt build`"),
-        ({"which": "run"}, "was `dbt run`, not `dbt build`"),
+        ({"which": "run"}, "was `dbt run` .*not `dbt build`"),
+        ({"which": "seed"}, "was `dbt seed` .*not `dbt build`"),
+        ({"which": "test"}, "was `dbt test` .*not `dbt build`"),
         ({"select": ["point_value"]}, "selective"),
         ({"exclude": ["tag:slow"]}, "selective"),
         ({"empty": True}, "--empty"),
-        ({"statuses": ()}, "ran no node"),
+        ({"statuses": ()}, "did not succeed .*no node ran"),
+        ({"killed": True}, "never finished: it was killed"),
     ],
 )
 def test_publishing_is_refused_after_anything_but_a_whole_successful_build(
-    project: Project, run_results_args: dict, message: str
+    project: Project, build_args: dict, message: str
 ) -> None:
     project.build()
     good = project.publish()
-    project.build(**run_results_args)
+    project.build(**build_args)
     with pytest.raises(PublishError, match=message):
         project.publish()
     assert project.current.resolve() == good.resolve()
@@ -338,23 +374,77 @@ def test_a_selective_build_is_published_when_allowed(project: Project) -> None:
     assert manifest["dbt"]["selection"] == {"select": ["point_value"]}
 
 
-def test_a_warehouse_written_after_the_recorded_build_is_refused(project: Project) -> None:
-    """A build that crashed (killed) leaves the previous run_results.json and a changed warehouse."""
+def test_a_killed_build_is_refused_even_with_a_later_good_run_results(project: Project) -> None:
+    """The issue's case in miniature: this warehouse's last build was killed (no run results of its
+    own); target/ holds the successful results of another build: not this warehouse's evidence."""
+    project.build()
+    good = project.publish()
+    project.build(killed=True)
+    write_run_results(project.target, 9)  # another warehouse's build, same target/ folder
+    with pytest.raises(PublishError, match="never finished"):
+        project.publish(allow_partial_build=True)
+    assert project.current.resolve() == good.resolve()
+
+
+def test_a_warehouse_changed_after_its_build_is_refused(project: Project) -> None:
+    """The published tables are compared with their fingerprints recorded when the build finished."""
     project.build()
     good = project.publish()
     project.build()
-    later = (project.target / "run_results.json").stat().st_mtime + 3600
-    os.utime(project.settings.duckdb_path, (later, later))
-    with pytest.raises(PublishError, match="written after the last recorded dbt build"):
+    with duckdb.connect(str(project.settings.duckdb_path)) as con:
+        con.execute("update marts.point_value set points = points + 1 where area_no_h = '2'")
+    with pytest.raises(PublishError, match=r"changed after its build .*changed: marts.point_value"):
+        project.publish()
+    with duckdb.connect(str(project.settings.duckdb_path)) as con:
+        con.execute("create table marts.extra as select 1 as k")
+    with pytest.raises(PublishError, match=r"new: marts.extra"):
         project.publish()
     assert project.current.resolve() == good.resolve()
     assert project.releases() == [good.name]
 
 
-def test_missing_run_results_refuses(project: Project) -> None:
-    with pytest.raises(PublishError, match="no dbt run results"):
+def test_run_results_of_the_same_build_must_agree(project: Project) -> None:
+    project.build()
+    document = json.loads((project.target / "run_results.json").read_text(encoding="utf-8"))
+    document["results"][1]["status"] = "error"
+    (project.target / "run_results.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PublishError, match="evidence does not match"):
         project.publish()
     assert not project.current.exists()
+
+
+def test_run_results_of_another_invocation_are_not_used(project: Project) -> None:
+    """A later `dbt docs generate` (not recorded: it runs no node against the warehouse) or another
+    warehouse's build overwrites target/run_results.json; this warehouse's own record decides."""
+    invocation_id = project.build()
+    write_run_results(project.target, 7, which="generate")
+    release = project.publish()
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["dbt"]["invocation_id"] == invocation_id
+    assert manifest["dbt"]["run_results"].startswith("another invocation (00000007-")
+    (project.target / "run_results.json").unlink()
+    assert project.publish() == release  # no run results at all: the record suffices
+
+
+def test_a_warehouse_without_build_record_is_refused(project: Project) -> None:
+    write_run_results(project.target, 1)
+    with pytest.raises(PublishError, match="has no build record"):
+        project.publish()
+    assert not project.current.exists()
+
+
+def test_marts_that_failed_validation_are_not_published(project: Project) -> None:
+    project.build()
+    good = project.publish()
+    project.add_rows(1)
+    project.build()
+    assert build_record.record_validation(project.settings.duckdb_path, False, "mart_x | rates | 1.2") is None
+    with pytest.raises(PublishError, match=r"failed validation \(mart_x \| rates \| 1.2\)"):
+        project.publish()
+    assert project.current.resolve() == good.resolve()
+    # A later build (validated or not) is judged on its own.
+    project.build()
+    assert project.publish() != good
 
 
 def test_a_release_failing_validation_is_discarded(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -389,7 +479,7 @@ def test_command_line_exit_status(
     good = project.current.resolve()
     project.build(statuses=("error",))
     assert pub.main(arguments) == 1
-    assert "refused: the last dbt build did not succeed" in capsys.readouterr().err
+    assert "did not succeed (1 of 1 results not success/pass/warn" in capsys.readouterr().err
     assert project.current.resolve() == good
 
 
@@ -402,11 +492,13 @@ def test_pruning_keeps_the_newest_releases_and_the_current_one(project: Project)
         project.add_rows(1)
         project.build()
         ids.append(project.publish(keep=3).name)
+        if project.builds == 3:
+            shutil.copy(project.settings.duckdb_path, project.root / "wh-after-build-3.duckdb")
     assert project.releases() == sorted(ids[-3:])
     assert project.current.resolve().name == ids[-1]
 
-    # Re-pointing `current` at an older build (republished) never deletes it.
-    write_run_results(project.target, 3)
+    # Re-pointing `current` at an older build (its warehouse restored, republished) never deletes it.
+    shutil.copy(project.root / "wh-after-build-3.duckdb", project.settings.duckdb_path)
     assert project.publish(keep=1).name == ids[2]
     assert project.releases() == sorted([ids[2], ids[4]])
     assert project.current.resolve().name == ids[2]
@@ -474,3 +566,77 @@ def test_publishing_the_demo_build(demo_build: Build, tmp_path: Path) -> None:
     assert manifest["dbt"]["invocation_id"] == run_results["metadata"]["invocation_id"]
     for (schema, name), rows in expected.items():
         assert count(release / "nhi_marts.duckdb", f'"{schema}"."{name}"') == rows
+
+
+def _dbt_command(args: list[str], target: Path) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(ROOT / "profiles"),
+        "--target-path", str(target), "--log-path", str(target.parent / "logs"),
+    ]  # fmt: skip
+
+
+def _dbt_env(raw_root: Path, warehouse: Path) -> dict[str, str]:
+    return dict(
+        os.environ, NHI_RAW_ROOT=str(raw_root), NHI_DUCKDB_PATH=str(warehouse),
+        NHI_DUCKDB_TEMP=str(warehouse.parent / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@posix_only
+def test_a_killed_build_of_one_warehouse_is_not_published_with_another_warehouses_build(
+    demo_build: Build, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: kill (SIGKILL) a `dbt build` of warehouse W1 mid-build, then build W2 (another
+    NHI_DUCKDB_PATH, same project and target/ folder): `nhi publish` of W1 is refused - W1's own
+    build record says its last build never finished - and W2 publishes. W1 starts as a copy of the
+    demo warehouse (a complete good build that publishing would otherwise have accepted); W2 is a
+    small selective build (a mart and a seed) to keep CI fast, published with --allow-partial-build."""
+    from nhi_warehouse.cli import main as nhi
+
+    assert demo_build.returncode == 0, demo_build.output[-3000:]
+    target = tmp_path / "target"  # one target/ for both warehouses, as in one project folder
+    w1 = tmp_path / "w1" / "nhi.duckdb"
+    w2 = tmp_path / "w2" / "nhi.duckdb"
+    w1.parent.mkdir()
+    w2.parent.mkdir()
+    shutil.copy(demo_build.duckdb_path, w1)
+
+    process = subprocess.Popen(
+        _dbt_command(["build"], target), cwd=ROOT, env=_dbt_env(demo_build.raw_root, w1),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    seen = []
+    try:
+        for line in process.stdout:  # kill once dbt has replaced a first node of W1
+            seen.append(line)
+            if re.search(r" OK (created|loaded) ", line):
+                break
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL, "".join(seen[-20:])
+
+    built = subprocess.run(
+        _dbt_command(["build", "--select", "metricflow_time_spine", "regions"], target),
+        cwd=ROOT, env=_dbt_env(demo_build.raw_root, w2), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout[-3000:]
+    w2_invocation = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["metadata"]["invocation_id"]
+
+    capsys.readouterr()
+    common = ["--out", str(tmp_path / "published"), "--run-results", str(target / "run_results.json"),
+              "--allow-partial-build"]  # fmt: skip
+    assert nhi(["publish", "--warehouse", str(w1), *common]) == 1
+    refusal = capsys.readouterr().err
+    assert "refused" in refusal and "never finished" in refusal and str(w1) in refusal, refusal
+    assert not (tmp_path / "published" / "current").exists()
+
+    assert nhi(["publish", "--warehouse", str(w2), *common]) == 0
+    manifest = json.loads((tmp_path / "published" / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["dbt"]["invocation_id"] == w2_invocation
+    assert manifest["dbt"]["run_results"] == "matched"
+    assert manifest["warehouse"] == str(w2)
+    assert {(t["schema"], t["name"]) for t in manifest["tables"]} == {
+        ("marts", "metricflow_time_spine"), ("reference", "regions")
+    }  # fmt: skip

@@ -9,13 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Build, generate_extract
+from conftest import Build, generate_extract, write_build_record
 from nhi_warehouse import dbt_runner
+from nhi_warehouse.publish import PublishError, publish
 from nhi_warehouse.quality import exit_codes
 from nhi_warehouse.quality.cli import main
 from nhi_warehouse.quality.marts import MartOptions, validate_marts
 from nhi_warehouse.quality.paths import MART_CONFIG, QualityPaths
-from nhi_warehouse.settings import project_root
+from nhi_warehouse.settings import Settings, project_root
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +61,30 @@ def test_dbt_failure_exits_4(
     assert calls == [["build"]]
 
 
-def test_mart_failure_exits_5(
+def test_mart_failure_exits_5_and_is_never_published(
     delivery: tuple[Path, str], quality: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`nhi pipeline` exits 5 when a mart fails validation and keeps that outcome in the warehouse's
+    build record: a later `nhi publish` (run without `&&`) refuses that build."""
     raw, as_of = delivery
     warehouse = tmp_path / "w.duckdb"
 
-    def build_bad_mart(command: list[str], settings: object = None) -> int:
+    def build_bad_mart(command: list[str], settings: object = None) -> int:  # what dbt build would leave
         with duckdb.connect(str(warehouse)) as con:
             con.execute("create schema marts")
             con.execute(
                 "create table marts.quarantine_summary as select 'cd' as table_name, 'missing_key' as rule_name, "
                 "1 as rule_order, 'a rule' as rule_description, cast(-1 as bigint) as rejected_rows"
             )
+        write_build_record(warehouse, "00000001-aaaa-bbbb-cccc-000000000001")
         return 0
 
     monkeypatch.setattr(dbt_runner, "run_dbt", build_bad_mart)
     assert main(args(raw, warehouse, quality, as_of)) == exit_codes.MARTS_FAILED == 5
+    settings = Settings(root=project_root(), raw_root=raw, duckdb_path=warehouse)
+    with pytest.raises(PublishError, match=r"failed validation \(nhi quality marts: \d+ failure\(s\), e\.g\. "):
+        publish(settings, out=tmp_path / "published", run_results=tmp_path / "none.json")
+    assert not (tmp_path / "published" / "current").exists()
 
 
 @pytest.mark.slow

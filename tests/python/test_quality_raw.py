@@ -93,6 +93,9 @@ def test_broken_files_are_refused_naming_file_and_rule(
             con, hosb, "* replace (case when row_number() over () % 20 = 0 then '9' else AREA_NO_H end as AREA_NO_H)",
             hosb, "parquet",
         )  # fmt: skip
+    # 0-byte files (an interrupted transfer): "empty file", not 22 missing columns or a reader error.
+    (raw / "cd" / f"fee_ym={month}" / "late-fix-9.csv").write_bytes(b"")
+    (raw / "oo" / f"fee_ym={month}" / "late-fix-9.parquet").write_bytes(b"")
 
     outcome = validate_raw(ROOT, quality_paths, RawOptions(raw_root=raw, as_of=as_of(manifest)))
     summary = format_summary(outcome)
@@ -107,9 +110,15 @@ def test_broken_files_are_refused_naming_file_and_rule(
     ), summary
     region = [line for line in lines if "AREA_NO_H" in line]
     assert region and all("hosb/hosb.parquet" in line for line in region), summary
-    assert all(failure.structural for failure in outcome.failures if "part-0" in failure.target)
-    # Nothing else is blamed: every failure is one of the three breakages.
-    assert len(lines) == len(region) + 2, summary
+    for table, suffix in (("cd", "csv"), ("oo", "parquet")):
+        empty = [line for line in lines if f"{table}/fee_ym={month}/late-fix-9.{suffix}" in line]
+        assert empty == [
+            f"raw_files | {table}/fee_ym={month}/late-fix-9.{suffix} | the file is not empty | "
+            "empty file (0 bytes): it holds no header and no row"
+        ], summary
+    assert all(failure.structural for failure in outcome.failures if "hosb" not in failure.target)
+    # Nothing else is blamed: every failure is one of the five breakages.
+    assert len(lines) == len(region) + 4, summary
     assert f"cd/fee_ym={month}/part-0.csv" in summary and "in_set:AREA_NO_H" in summary
 
 

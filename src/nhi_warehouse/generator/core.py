@@ -183,6 +183,8 @@ def generate(config: GeneratorConfig) -> dict:
 
     seconds = time.perf_counter() - t0
     manifest = {
+        # No real person in it: the public demo pseudonymisation key may be used (macros/id_key.sql).
+        "synthetic": True,
         "generator": {"name": "nhi_warehouse.generator", "version": GENERATOR_VERSION, **cfg.as_dict()},
         "rows": rows,
         "rows_before_extract_cut": {t: int(sum(r["generated"][t] for r in results)) for t in ("cd", "oo")},

@@ -5,19 +5,22 @@
     conventions  check dbt's manifest against the project's rules     exit 0 or 6
     pipeline     raw -> dbt build -> marts                            exit 0, 3, 4 (dbt) or 5
 
-Usage or configuration errors exit 2. Data Docs: data/quality/data_docs/index.html
-(NHI_QUALITY_DOCS); see docs/quality.md.
+Usage or configuration errors exit 2; a warehouse locked by another process exits 7.
+Data Docs: data/quality/data_docs/index.html (NHI_QUALITY_DOCS); see docs/quality.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from nhi_warehouse.errors import first_line, is_lock_error
 from nhi_warehouse.quality import exit_codes
 from nhi_warehouse.quality.paths import MART_CONFIG, QualityPaths
 from nhi_warehouse.settings import Settings, project_root
@@ -77,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_raw_options(pipeline)
     _add_mart_options(pipeline)
     _add_output_options(pipeline)
+    pipeline.add_argument("--demo", action="store_true",
+                          help="accept the public demo pseudonymisation key for this extract (NHI_DEMO=1)")  # fmt: skip
     pipeline.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra `dbt build` arguments after --")
     return parser
 
@@ -139,10 +144,23 @@ def run_marts(options: argparse.Namespace, settings: Settings, paths: QualityPat
         print(f"quality marts: {error}", file=sys.stderr)
         return exit_codes.USAGE
     except duckdb.Error as error:  # e.g. the file is locked by a running dbt build
-        print(f"quality marts: cannot read {settings.duckdb_path} read-only: {error}", file=sys.stderr)
-        return exit_codes.USAGE
+        print(f"quality marts: cannot read {settings.duckdb_path} read-only: {first_line(error)}", file=sys.stderr)
+        return exit_codes.ACCESS if is_lock_error(error) else exit_codes.USAGE
     print(format_summary(outcome), flush=True)
+    _record_validation(settings.duckdb_path, outcome)
     return exit_codes.OK if outcome.success else exit_codes.MARTS_FAILED
+
+
+def _record_validation(warehouse: Path, outcome: Any) -> None:
+    """Keep the outcome in the warehouse's build record: `nhi publish` refuses a build whose marts
+    failed validation (nhi_warehouse.build_record)."""
+    from nhi_warehouse.build_record import record_validation
+
+    failures = [failure.line() for failure in outcome.failures]
+    detail = "nhi quality marts: " + (f"{len(failures)} failure(s), e.g. {failures[0]}" if failures else "passed")
+    problem = record_validation(warehouse, outcome.success, detail[:2000])
+    if problem:
+        print(f"quality marts: note: {problem}", flush=True)
 
 
 def run_conventions(options: argparse.Namespace) -> int:
@@ -171,6 +189,8 @@ def run_pipeline(options: argparse.Namespace, settings: Settings, paths: Quality
     if status != exit_codes.OK:
         return status
     dbt_args = [a for a in options.dbt_args if a != "--"]
+    if options.demo:
+        os.environ["NHI_DEMO"] = "1"  # read by the key policy, macros/id_key.sql
     print(f"pipeline 2/3: dbt build {' '.join(dbt_args)}".rstrip(), flush=True)
     if run_dbt(["build", *dbt_args], settings) != 0:
         print(f"pipeline: dbt build failed; marts not validated (exit {exit_codes.DBT_FAILED})", flush=True)

@@ -9,6 +9,9 @@ code   meaning
 4      `dbt build` failed (a model, a data test or a unit test); marts not validated
 5      mart validation failed (a mart expectation, an identifier-shaped string, ...)
 6      dbt conventions check failed (manifest violations)
+7      a file is locked by another process or not accessible (permission denied);
+       try again when the other process has ended, or fix the permission (any `nhi`
+       command)
 =====  ==========================================================================
 """
 
@@ -20,6 +23,7 @@ RAW_REFUSED = 3
 DBT_FAILED = 4
 MARTS_FAILED = 5
 CONVENTIONS_FAILED = 6
+ACCESS = 7
 
 MEANING = {
     OK: "ok",
@@ -28,4 +32,5 @@ MEANING = {
     DBT_FAILED: "dbt build failed",
     MARTS_FAILED: "mart validation failed",
     CONVENTIONS_FAILED: "dbt conventions violated",
+    ACCESS: "locked by another process or permission denied",
 }

@@ -203,8 +203,17 @@ def discover(raw_root: Path, contract: dict[str, ContractTable]) -> dict[str, Ta
     return tables
 
 
+EMPTY_FILE = "empty file (0 bytes)"
+
+
 def inspect_file(con: duckdb.DuckDBPyConnection, raw_file: RawFile) -> None:
-    """Columns, stored types and row count of one file; the error text when it cannot be read."""
+    """Columns, stored types and row count of one file; the error text when it cannot be read. A
+    0-byte file (a failed or interrupted transfer) is reported as such, not as a file without any
+    of its columns (CSV) or a damaged Parquet file."""
+    if raw_file.path.stat().st_size == 0:
+        raw_file.read_error = EMPTY_FILE
+        raw_file.columns = {}
+        return
     try:
         described = con.execute(f"describe select * from {raw_file.reader}").fetchall()
         raw_file.columns = {str(row[0]).upper(): (str(row[0]), str(row[1])) for row in described}
@@ -824,7 +833,9 @@ class _Run:
             for entry in index:
                 column = entry.get("column")
                 record = by_key[(str(entry["_file"]), column if isinstance(column, str) else "")]
-                if record["read_error"] is not None:
+                if record["read_error"] == EMPTY_FILE:
+                    expectation, observed = "the file is not empty", f"{EMPTY_FILE}: it holds no header and no row"
+                elif record["read_error"] is not None:
                     expectation, observed = "the file is readable", f"unreadable: {record['read_error']}"
                 elif record["stored"] == "missing":
                     expectation, observed = "required columns present", f"required column {record['column']} is missing"
