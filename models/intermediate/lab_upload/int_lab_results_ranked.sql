@@ -76,7 +76,7 @@ keyed as (
 
     select
         'ORDERER' as match_key_kind,
-        order_hosp_id as match_hosp_id,
+        results.order_hosp_id as match_hosp_id,
         results.*
     from results
     union all

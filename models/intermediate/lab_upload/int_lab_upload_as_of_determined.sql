@@ -1,6 +1,9 @@
 -- As-of date of the lab-upload models (domain spec §7): var `lab_upload_as_of_date`, default the
 -- latest upload date or claim APPL_DATE (of the listed order lines) in the data. Uploads after
 -- it have not arrived; visits after it are not counted. One row.
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 {%- set as_of_var = var('lab_upload_as_of_date', none) %}
 

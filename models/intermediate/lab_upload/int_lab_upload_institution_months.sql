@@ -5,6 +5,9 @@
 -- slide 8-1). Counts (macro lab_upload_count_columns) per reward category, per item group
 -- (檢驗(查) 'LAB', 影像 'IMAGE') and for all categories ('ALL'), so that institution counts
 -- (院所數) stay distinct at every level. Only visits on or before the as-of date count.
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 with matched as (
 

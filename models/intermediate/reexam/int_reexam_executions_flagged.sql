@@ -58,21 +58,24 @@ in_scope_only as (
 
 ),
 
-flagged as (
+measured as (
 
     select
         in_scope_only.*,
-        {{ days_between('in_scope_only.previous_execution_date', 'in_scope_only.execution_date') }}
-            as days_since_previous,
-        case
-            when in_scope_only.is_in_scope
-                then coalesce(
-                    {{ days_between('in_scope_only.previous_execution_date', 'in_scope_only.execution_date') }}
-                    <= in_scope_only.interval_days,
-                    false
-                )
-        end as is_reexecution
+        {{ days_between('in_scope_only.previous_execution_date', 'in_scope_only.execution_date') }} as days_since_previous
     from in_scope_only
+
+),
+
+flagged as (
+
+    select
+        measured.*,
+        case
+            when measured.is_in_scope
+                then coalesce(measured.days_since_previous <= measured.interval_days, false)
+        end as is_reexecution
+    from measured
 
 ),
 

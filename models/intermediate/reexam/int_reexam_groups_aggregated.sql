@@ -8,6 +8,9 @@
 --                            flagged is_control_10 in seed reexam_item_map; 7 of the 10 are printed)
 -- A merged item's category and list flag are those of seed reexam_item_map (the same on all its
 -- rows: singular test reexam_item_map_merged_item_consistent).
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 with item_periods as (
 

@@ -6,6 +6,9 @@
 -- rate of its peers (the institutions of the same region and provider group in the quarter,
 -- itself included). Institutions with no responsible line in the quarter (every claim uploaded by
 -- a laboratory) are kept with a null rate.
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 {%- set complete_days = var('lab_upload_complete_days', 60) | int %}
 

@@ -41,7 +41,7 @@ codes_off_prefix as (
         on care_plan_items.plan_or_direction = definitions.plan
     where
         substr(care_plan_items.order_code, 1, length(definitions.order_code_prefix))
-        != definitions.order_code_prefix
+        <> definitions.order_code_prefix
 
 )
 

@@ -1,6 +1,9 @@
 -- The institutions of lab_upload_institution add up to lab_upload_rate: per fee quarter, region
 -- and provider group (category ALL, the quarter's months summed), the same counts and points
 -- (macro lab_upload_count_columns: claimed, delegated, assisted, responsible, uploaded, ...).
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 {%- set measures = lab_upload_count_columns() %}
 

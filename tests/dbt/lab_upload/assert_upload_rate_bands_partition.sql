@@ -33,7 +33,9 @@ probes as (
 
     select rate from ordered
     union
-    select (rate + next_rate) / 2 as rate from ordered where next_rate is not null
+    select (rate + next_rate) / 2 as rate
+    from ordered
+    where next_rate is not null
 
 ),
 
