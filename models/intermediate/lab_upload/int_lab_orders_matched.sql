@@ -1,10 +1,6 @@
 -- "Declared means uploaded" 有申報應上傳 (domain spec §7; source 003): every claimed order line of
--- a listed code (int_lab_orders_listed) with the upload of its result (int_lab_results_ranked).
---
--- Match: the claim's institution, patient, visit date and code, under the key of the claim's
--- kind (a 交付機構's 交付 claim by its uploads as uploader, any other claim by the uploads'
--- ORDER_HOSP_ID); a key's order lines and results are paired in order, so two lines with one
--- upload give one uploaded line and no join multiplies rows.
+-- a listed code, paired with the upload of its result (int_lab_orders_paired), judged in time or
+-- not, with its reward share and the institution responsible for it.
 --
 -- Attribution (source 003: 「不含交付機構協助上傳案件」): a line whose result another institution
 -- uploaded on the claimant's behalf (a 醫檢所 through IIX, 交付) is delegated: it is not counted
@@ -31,15 +27,9 @@
     {{ exceptions.raise_compiler_error("var lab_upload_window_unit must be 'days' or 'hours', got " ~ window_unit) }}
 {%- endif %}
 
-with listed_orders as (
+with paired as (
 
-    select * from {{ ref('int_lab_orders_listed') }}
-
-),
-
-results as (
-
-    select * from {{ ref('int_lab_results_ranked') }}
+    select * from {{ ref('int_lab_orders_paired') }}
 
 ),
 
@@ -73,56 +63,17 @@ last_band as (
 
 ),
 
-ranked_orders as (
-
-    select
-        listed_orders.*,
-        case when listed_orders.is_delivery_claim then 'UPLOADER' else 'ORDERER' end as match_key_kind,
-        row_number() over (
-            partition by listed_orders.hosp_id, listed_orders.patient_key, listed_orders.visit_date, listed_orders.order_code
-            order by
-                listed_orders.fee_ym, listed_orders.appl_type, listed_orders.case_type, listed_orders.seq_no,
-                listed_orders.order_seq_no
-        ) as match_rank
-    from listed_orders
-
-),
-
-matched as (
-
-    select
-        ranked_orders.*,
-        results.uploader_hosp_id,
-        coalesce(results.is_uploader_known, false) as is_uploader_known,
-        results.reported_at,
-        results.first_uploaded_at,
-        coalesce(results.upload_count, 0) as upload_count,
-        results.first_uploaded_at is not null as has_upload,
-        {{ hours_between('results.reported_at', 'results.first_uploaded_at') }} as hours_to_upload,
-        {{ days_between('cast(results.reported_at as date)', 'cast(results.first_uploaded_at as date)') }}
-            as days_to_upload
-    from ranked_orders
-    left join results
-        on ranked_orders.match_key_kind = results.match_key_kind
-            and ranked_orders.hosp_id = results.match_hosp_id
-            and ranked_orders.patient_key = results.patient_key
-            and ranked_orders.visit_date = results.visit_date
-            and ranked_orders.order_code = results.order_code
-            and ranked_orders.match_rank = results.match_rank
-
-),
-
 timed as (
 
     select
-        matched.*,
-        case when matched.hours_to_upload < 0 then cast(0 as double) else matched.hours_to_upload end as delay_hours,
+        paired.*,
+        case when paired.hours_to_upload < 0 then cast(0 as double) else paired.hours_to_upload end as delay_hours,
         {%- if window_unit == 'days' %}
-        matched.days_to_upload <= {{ window_days }} as is_in_window
+        paired.days_to_upload <= {{ window_days }} as is_in_window
         {%- else %}
-        matched.hours_to_upload <= last_band.last_band_max_hours as is_in_window
+        paired.hours_to_upload <= last_band.last_band_max_hours as is_in_window
         {%- endif %}
-    from matched
+    from paired
     cross join last_band
 
 ),

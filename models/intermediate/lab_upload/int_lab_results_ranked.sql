@@ -1,5 +1,5 @@
 -- Uploaded lab/imaging results 檢驗(查)結果上傳 (domain spec §7), one row per result and match
--- key, ranked for pairing with the claimed order lines (int_lab_orders_matched).
+-- key, ranked for pairing with the claimed order lines (int_lab_orders_paired).
 --
 -- A result is an upload's (ORDER_HOSP_ID, patient, visit date, code, report time); re-uploads
 -- of it count once: its earliest upload by the as-of date (ties: the lowest uploading

@@ -5,8 +5,8 @@
 -- 交付機構 uploaded on a claimant's behalf are counted for the uploader (醫檢所), not in the
 -- claimant's own rate, and are shown in the claimant's delegated_* columns. 院所比率 is the share
 -- of the institutions that should upload (any responsible line) with at least one upload in
--- time. Counts come from int_lab_upload_institution_months (macro lab_upload_count_columns);
--- every month × region × group × category cell exists (zero counts, null rates when empty).
+-- time. Counts come from int_lab_upload_cells_aggregated (macro lab_upload_count_columns); every
+-- month × region × group × category cell exists here (zero counts, null rates when empty).
 -- A month is complete when the as-of date is at least var `lab_upload_complete_days` (default
 -- 60, assumed) days after the month's last day.
 -- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
@@ -16,10 +16,9 @@
 {%- set complete_days = var('lab_upload_complete_days', 60) | int %}
 {%- set counts = lab_upload_count_columns() + ['institutions_should_upload', 'uploading_institutions'] %}
 
-with institution_months as (
+with aggregated as (
 
-    select * from {{ ref('int_lab_upload_institution_months') }}
-    where category_level in ('category', 'all')
+    select * from {{ ref('int_lab_upload_cells_aggregated') }}
 
 ),
 
@@ -47,52 +46,6 @@ categories as (
 
 ),
 
-cells as (
-
-    select
-        fee_ym,
-        area_no_h,
-        provider_group,
-        category_code,
-        {{ lab_upload_sums() }},
-        sum(case when should_upload then 1 else 0 end) as institutions_should_upload,
-        sum(case when has_timely_upload then 1 else 0 end) as uploading_institutions
-    from institution_months
-    group by fee_ym, area_no_h, provider_group, category_code
-
-),
-
--- each cell counts in its own row and in the 'ALL' rows of region and group (an institution has
--- one region and one group, so institution counts add up too)
-rollup_flags as (
-
-    select false as is_all
-    union all
-    select true as is_all
-
-),
-
-aggregated as (
-
-    select
-        cells.fee_ym,
-        case when area_flags.is_all then 'ALL' else cells.area_no_h end as area_no_h,
-        case when group_flags.is_all then 'ALL' else cells.provider_group end as provider_group,
-        cells.category_code,
-        {%- for column in counts %}
-        sum(cells.{{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from cells
-    cross join rollup_flags as area_flags
-    cross join rollup_flags as group_flags
-    group by
-        cells.fee_ym,
-        case when area_flags.is_all then 'ALL' else cells.area_no_h end,
-        case when group_flags.is_all then 'ALL' else cells.provider_group end,
-        cells.category_code
-
-),
-
 months as (
 
     select distinct
@@ -100,7 +53,7 @@ months as (
         fee_month_start,
         fee_quarter,
         roc_quarter
-    from institution_months
+    from aggregated
 
 ),
 
@@ -130,7 +83,7 @@ group_list as (
         'OTHER' as provider_group,
         '其他' as provider_group_zh,
         99 as display_order
-    from institution_months
+    from aggregated
     where provider_group = 'OTHER'
     union all
     select
