@@ -763,6 +763,13 @@ def _category_sort_key(category_no: str) -> tuple[int, int, str]:
     return (0, int(category_no), "") if category_no.isdigit() else (1, 0, category_no)
 
 
+REEXAM_BASE_STATUS = {
+    "base_lookback_incomplete": "its look-back window starts before the extract (rate understated), not compared",
+    "base_not_in_data": "it is not in the extract",
+    "not_after_base": "the period is not after it",
+}
+
+
 def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
     data = _rows(con, "select * from marts.reexam_rate_by_category where period_type = 'quarter'")
     notes: list[str] = []
@@ -786,6 +793,43 @@ def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         r["category_no"]: r["category_zh"]
         for r in _rows(con, "select category_no, category_zh from reference.reexam_categories")
     }
+    summary: dict[str, Row] = {}
+    if _table_exists(con, "marts", "reexam_region_summary"):
+        summary = {
+            r["area_no_h"]: r
+            for r in _rows(
+                con,
+                "select * from marts.reexam_region_summary where period_type = 'quarter' and period = ?",
+                [period],
+            )
+        }
+
+    def compared(row: Row, key: str, status_key: str = "base_comparison_status") -> Any:
+        return row.get(key) if row.get(status_key) == "compared" else None
+
+    def row_cells(label: str, mine: Row, country: Row, cls: str = "") -> str:
+        diff = mine.get("reexec_rate_diff_national") if mine else None
+        return (
+            f'<tr class="{cls}">'
+            + _td(label, "label")
+            + _td(fmt_int(mine.get("executions")), "num")
+            + _td(fmt_int(mine.get("reexecutions")), "num")
+            + _td(fmt_pct(mine.get("reexec_rate")), "num strong")
+            + _td(fmt_pct(country.get("reexec_rate")), "num")
+            + _td(fmt_pp(diff), _diff_class(diff, higher_is_better=False))
+            + _td(fmt_pct(compared(mine, "base_reexec_rate")), "num")
+            + _td(
+                fmt_pp(compared(mine, "reexec_rate_diff_base")),
+                _diff_class(compared(mine, "reexec_rate_diff_base"), False),
+            )
+            + _td(
+                fmt_growth(compared(mine, "reexec_rate_growth_base")),
+                _diff_class(compared(mine, "reexec_rate_growth_base"), False),
+            )
+            + _td(fmt_int(mine.get("cross_inst_reexecutions")), "num")
+            + "</tr>"
+        )
+
     rows = []
     labels, mine_rates, country_rates = [], [], []
     lookback_incomplete = False
@@ -794,26 +838,41 @@ def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         country = by.get((category, "ALL"), {})
         name = mine.get("category_zh") or country.get("category_zh") or names.get(category) or DASH
         label = "全部類別 all categories" if category == "ALL" else f"{category} {name}"
-        diff = mine.get("reexec_rate_diff_national") if mine else None
-        rows.append(
-            f'<tr class="{"total" if category == "ALL" else ""}">'
-            + _td(label, "label")
-            + _td(fmt_int(mine.get("executions")), "num")
-            + _td(fmt_int(mine.get("reexecutions")), "num")
-            + _td(fmt_pct(mine.get("reexec_rate")), "num strong")
-            + _td(fmt_pct(country.get("reexec_rate")), "num")
-            + _td(fmt_pp(diff), _diff_class(diff, higher_is_better=False))
-            + _td(fmt_pct(mine.get("base_reexec_rate")), "num")
-            + _td(fmt_pp(mine.get("reexec_rate_diff_base")), _diff_class(mine.get("reexec_rate_diff_base"), False))
-            + _td(fmt_int(mine.get("cross_inst_reexecutions")), "num")
-            + "</tr>"
-        )
+        rows.append(row_cells(label, mine, country, "total" if category == "ALL" else ""))
         if mine and not mine.get("is_lookback_complete", True):
             lookback_incomplete = True
         if category != "ALL":
             labels.append(label)
             mine_rates.append(number(mine.get("reexec_rate")))
             country_rates.append(number(country.get("reexec_rate")))
+    # 抑制資源不當耗用10項 (source 000 slide 4-1): the control items' rollup, region beside the country.
+    control_mine, control_country = summary.get(ctx.area, {}), summary.get("ALL", {})
+    if control_mine or control_country:
+
+        def control(row: Row) -> Row:
+            return {
+                "executions": row.get("control_10_executions"),
+                "reexecutions": row.get("control_10_reexecutions"),
+                "reexec_rate": row.get("control_10_reexec_rate"),
+                "reexec_rate_diff_national": None
+                if number(row.get("control_10_reexec_rate")) is None
+                or number(row.get("national_control_10_reexec_rate")) is None
+                else number(row.get("control_10_reexec_rate")) - number(row.get("national_control_10_reexec_rate")),
+                "base_comparison_status": row.get("control_10_base_comparison_status"),
+                "base_reexec_rate": row.get("base_control_10_reexec_rate"),
+                "reexec_rate_diff_base": row.get("control_10_reexec_rate_diff_base"),
+                "reexec_rate_growth_base": row.get("control_10_reexec_rate_growth_base"),
+            }
+
+        items = control_country.get("control_10_merged_items") or control_mine.get("control_10_merged_items")
+        rows.append(
+            row_cells(
+                f"抑制資源不當耗用10項 control items ({fmt_int(items)} merged items in the data)",
+                control(control_mine),
+                control(control_country),
+                "total",
+            )
+        )
     missing = [f"{c} {n}" for c, n in names.items() if c not in categories]
     if missing:
         notes.append(
@@ -823,11 +882,34 @@ def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         )
     if lookback_incomplete:
         notes.append("Some look-back windows start before the extract: those rates are understated.")
+    base = by.get(("ALL", ctx.area)) or by.get(("ALL", "ALL")) or {}
+    base_label = (
+        f"{esc(base.get('base_roc_period'))} ({esc(base.get('base_period'))})" if base.get("base_period") else DASH
+    )
+    status = base.get("base_comparison_status")
+    if status and status != "compared":
+        notes.append(f"基期 base period {base_label}: {esc(REEXAM_BASE_STATUS.get(status, status))} (—).")
+    scope = _rows(
+        con,
+        "select scope_status, sum(order_lines) as order_lines from marts.reexam_scope_summary "
+        "where fee_quarter = ? and sector = 'WM_PRIMARY' and scope_status <> 'in_scope' group by scope_status "
+        "order by scope_status",
+        [period],
+    )
+    excluded = ", ".join(f"{esc(r['scope_status'])} {fmt_int(r['order_lines'])}" for r in scope if r["order_lines"])
+    notes.append(
+        "Scope as published (source 000 slide 4-1 note 2): 西醫診所, excluding 代辦 and emergency (急診) cases and "
+        "交付 institutions"
+        + (f"; primary-care order lines left out this quarter: {excluded}" if excluded else "")
+        + " (reexam_scope_summary)."
+    )
     notes.append(
         "再執行率 = re-executions / executions (same patient, same merged item, within its interval days, at any "
-        "institution); 差 = region − 全區 in percentage points (red = higher than the country). 基期 = the same "
-        "quarter a year earlier. Primary care (西醫基層) unless var reexam_include_hospitals. Interval days and the "
-        "code map are assumed defaults (seed reexam_item_map)."
+        "institution: 不分同跨院); 差 = region − 全區 in percentage points (red = higher than the country). "
+        "基期 = var reexam_base_year by name (source 000 compares 111 with 108), else the same quarter a year "
+        "earlier; 率成長 = rate / base rate − 1. 抑制資源不當耗用10項 = the merged items flagged control_10 (the 7 "
+        "published on slide 4-2; the other 3 are not named). Primary care (西醫基層) unless var "
+        "reexam_include_hospitals. Interval days and most fee codes are assumed (seed reexam_item_map)."
     )
     header = [
         "類別<br><small>Category</small>",
@@ -836,8 +918,9 @@ def section_reexam(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         f"再執行率<br><small>{esc(ctx.region_zh)} rate</small>",
         "全區<br><small>Country rate</small>",
         "與全區差<br><small>vs country (pp)</small>",
-        "基期再執行率<br><small>Base-period rate</small>",
+        f"基期再執行率<br><small>Base {base_label}</small>",
         "與基期差<br><small>vs base (pp)</small>",
+        "率成長<br><small>Rate growth</small>",
         "跨院<br><small>Other-institution</small>",
     ]
     chart = hbar_chart(
@@ -973,6 +1056,18 @@ def section_care_plan(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
     elif through_month != wanted:
         notes.append(f"The extract reaches month {through_month} of {chosen_year}: January–{through_month} is shown.")
     period = [r for r in data if r["year"] == chosen_year and r["through_month"] == through_month]
+    incomplete = sorted(
+        {
+            (r["eligibility_year"], r["eligibility_year_data_months"])
+            for r in period
+            if not r.get("is_eligibility_year_complete", True)
+        }
+    )
+    for eligibility_year, data_months in incomplete:
+        notes.append(
+            f"The eligibility year {esc(eligibility_year)} has {fmt_int(data_months)} of 12 months in the extract: "
+            "the denominator (persons eligible in it) is understated, so coverage is overstated."
+        )
     by = {(r["plan"], r["hosp_cont_type"], r["area_no_h"]): r for r in period}
     plans = [p for p in ("CKD", "DM", "ASTHMA") if any(r["plan"] == p for r in period)]
     types = ["ALL", "1", "2", "3", "4"]

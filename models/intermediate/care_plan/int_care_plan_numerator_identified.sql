@@ -2,9 +2,11 @@
 -- with care_plan_definitions.order_code_prefix) claimed at an institution in measurement
 -- year Y, one row per plan, year, person and institution, with the first claim month. The
 -- year and month are the claim's 費用年月 (FEE_YM); a person is in the numerator "through
--- month M" when first_claim_month <= M. Order lines come from int_outpatient_orders_joined,
--- which holds only codes listed in the reference seed fee_schedule_items. Institutions outside
--- var care_plan_sectors are kept with exclusion_reason OUT_OF_SCOPE_SECTOR.
+-- month M" when first_claim_month <= M. The numerator is defined by the prefix (source 000:
+-- 「申報醫令代碼前3碼為P43 / P14 / P16」), not by a code list: int_outpatient_orders_joined keeps
+-- every order line whose code starts with a care_plan_definitions prefix, so a prefixed code
+-- missing from the fee seed fee_schedule_items (a new or regional P-code) still counts.
+-- Institutions outside var care_plan_sectors are kept with exclusion_reason OUT_OF_SCOPE_SECTOR.
 
 with orders as (
 

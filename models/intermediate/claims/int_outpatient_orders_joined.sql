@@ -1,6 +1,8 @@
 -- Order lines whose code is on a reference code list (fee_schedule_items: care-plan and
 -- referral codes; reexam_item_map: re-examination codes; upload_items: lab/imaging codes whose
--- results must be uploaded), joined to their claim. This is the one scan of the (large) order
+-- results must be uploaded) or starts with a care-plan numerator prefix (care_plan_definitions.
+-- order_code_prefix: P43 / P14 / P16, domain spec §6, so a prefixed code missing from the fee
+-- seed still reaches the care-plan numerator), joined to their claim. This is the one scan of the (large) order
 -- table that the care-plan, referral, re-examination and lab-upload marts share; each of them
 -- keeps only the codes of its own list. `execution_date` is EXE_S_DATE's date, else the visit date.
 -- On DuckDB incremental: a run recomputes the order lines whose landed rows changed, those of
@@ -68,12 +70,25 @@ listed_codes as (
 
 ),
 
+-- numerator prefixes of the care plans: every code starting with one is kept, listed or not
+-- (the prefixes never overlap: singular test assert_care_plan_prefixes_match_fee_schedule)
+care_plan_prefixes as (
+
+    select distinct order_code_prefix from {{ ref('care_plan_definitions') }}
+
+),
+
 listed_orders as (
 
     select orders.*
     from orders
-    inner join listed_codes
+    left join listed_codes
         on orders.order_code = listed_codes.order_code
+    left join care_plan_prefixes
+        on substr(orders.order_code, 1, length(care_plan_prefixes.order_code_prefix))
+            = care_plan_prefixes.order_code_prefix
+    where listed_codes.order_code is not null
+        or care_plan_prefixes.order_code_prefix is not null
 
 ),
 

@@ -5,11 +5,17 @@
 -- not restricted to the denominator); cohort_rate restricts the numerator to the group's
 -- denominator persons. Every consistent group exists for every plan and period (zero counts
 -- included): sector ALL with contract type ALL or any of its types; a sector with ALL or its
--- own types; each with region ALL or '1'..'6'.
+-- own types; each with region ALL or '1'..'6'. The counts come from
+-- int_care_plan_groups_aggregated.
+--
+-- Eligibility year: the denominator is built from the visits of year Y - 1. When the extract
+-- does not hold all twelve months of Y - 1 (it starts mid-year, or a month is missing), some
+-- eligible persons are missing and the rate is overstated: is_eligibility_year_complete =
+-- false flags those rows (eligibility_year_data_months says how many months are there).
 
-with persons as (
+with group_counts as (
 
-    select * from {{ ref('int_care_plan_persons_flagged') }}
+    select * from {{ ref('int_care_plan_groups_aggregated') }}
 
 ),
 
@@ -34,65 +40,6 @@ contract_types as (
 regions as (
 
     select * from {{ ref('regions') }}
-
-),
-
-person_groups as (
-
-    -- one row per person and group: the 8 roll-ups (cube) of sector x contract type x region;
-    -- plain columns mixed with cube() work on DuckDB and Spark >= 3.2
-    select
-        plan,
-        year,
-        through_month,
-        patient_key,
-        sector,
-        hosp_cont_type,
-        area_no_h,
-        max(case when in_denominator then 1 else 0 end) as in_denominator,
-        max(case when in_numerator then 1 else 0 end) as in_numerator
-    from persons
-    group by
-        plan,
-        year,
-        through_month,
-        patient_key,
-        cube(sector, hosp_cont_type, area_no_h)
-
-),
-
-labelled_person_groups as (
-
-    -- a rolled-up column is null after cube(); persons rows never carry null groups
-    -- (not_null tests on int_care_plan_persons_flagged)
-    select
-        plan,
-        year,
-        through_month,
-        patient_key,
-        coalesce(sector, 'ALL') as sector,
-        coalesce(hosp_cont_type, 'ALL') as hosp_cont_type,
-        coalesce(area_no_h, 'ALL') as area_no_h,
-        in_denominator,
-        in_numerator
-    from person_groups
-
-),
-
-group_counts as (
-
-    select
-        plan,
-        year,
-        through_month,
-        sector,
-        hosp_cont_type,
-        area_no_h,
-        sum(in_denominator) as denominator,
-        sum(in_numerator) as numerator,
-        sum(in_denominator * in_numerator) as cohort_numerator
-    from labelled_person_groups
-    group by plan, year, through_month, sector, hosp_cont_type, area_no_h
 
 ),
 
@@ -185,6 +132,7 @@ with_periods as (
         combined.*,
         periods.roc_year,
         periods.eligibility_year,
+        periods.eligibility_year_data_months,
         periods.is_latest_through_month
     from combined
     left join periods
@@ -202,6 +150,8 @@ final as (
         cast(roc_year as integer) as roc_year,
         cast(through_month as integer) as through_month,
         cast(eligibility_year as integer) as eligibility_year,
+        cast(eligibility_year_data_months as integer) as eligibility_year_data_months,
+        cast(coalesce(eligibility_year_data_months = 12, false) as boolean) as is_eligibility_year_complete,
         cast(is_latest_through_month as boolean) as is_latest_through_month,
         cast(sector as {{ dbt.type_string() }}) as sector,
         cast(hosp_cont_type as {{ dbt.type_string() }}) as hosp_cont_type,

@@ -1,19 +1,30 @@
--- 有申報應上傳 上傳率 Lab/imaging result upload rate (domain spec §7) per fee month, region
--- ('1'-'6' and 'ALL'), contract type ('1'-'4', any other type with claimed orders, and 'ALL')
--- and upload reward category ('ALL' too): claimed order lines of listed codes, those uploaded
--- within 72 h of the report time (within 24 h), the reward points earned and the claimed points
--- with no upload at all ("unverified"). Counts order lines whose visit is on or before the
--- as-of date (int_lab_orders_matched). Every month × region × contract type × category cell
--- exists (zero counts, null rates when empty).
+-- 有申報應上傳 上傳率 Lab/imaging result upload rate (domain spec §7; sources 003 and 000 slide 8-1)
+-- per fee month, region ('1'-'6' and 'ALL'), provider group (醫學中心 / 區域醫院 / 地區醫院, 西基院所
+-- apart from 中醫 and 牙醫 clinics, 醫檢所, 藥局; 'ALL' = 總計) and upload reward category ('ALL'
+-- too). The rate is the responsible institution's (source 003 「不含交付機構協助上傳案件」): lines a
+-- 交付機構 uploaded on a claimant's behalf are counted for the uploader (醫檢所), not in the
+-- claimant's own rate, and are shown in the claimant's delegated_* columns. 院所比率 is the share
+-- of the institutions that should upload (any responsible line) with at least one upload in
+-- time. Counts come from int_lab_upload_cells_aggregated (macro lab_upload_count_columns); every
+-- month × region × group × category cell exists here (zero counts, null rates when empty).
 -- A month is complete when the as-of date is at least var `lab_upload_complete_days` (default
--- 60, assumed) days after the month's last day: its claims have mostly been filed (送核 by the
--- 20th of the next month, 補報 later) and the upload window of its last visits has closed.
+-- 60, assumed) days after the month's last day.
+-- SQLFluff cannot place the indentation of Jinja-generated lines (loops, conditionals,
+-- multi-line macro calls), so its indentation rule is off for this file.
+-- noqa: disable=LT02
 
 {%- set complete_days = var('lab_upload_complete_days', 60) | int %}
+{%- set counts = lab_upload_count_columns() + ['institutions_should_upload', 'uploading_institutions'] %}
 
-with matched_orders as (
+with aggregated as (
 
-    select * from {{ ref('int_lab_orders_matched') }}
+    select * from {{ ref('int_lab_upload_cells_aggregated') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_lab_upload_as_of_determined') }}
 
 ),
 
@@ -23,94 +34,15 @@ regions as (
 
 ),
 
-contract_types as (
+provider_groups as (
 
-    select * from {{ ref('contract_types') }}
+    select * from {{ ref('provider_groups') }}
 
 ),
 
 categories as (
 
     select * from {{ ref('upload_reward_categories') }}
-
-),
-
-in_scope as (
-
-    select * from matched_orders
-    where is_visit_by_as_of
-
-),
-
-cells as (
-
-    select
-        fee_ym,
-        area_no_h,
-        hosp_cont_type,
-        category_code,
-        {{ lab_upload_counts() }}
-    from in_scope
-    group by fee_ym, area_no_h, hosp_cont_type, category_code
-
-),
-
--- each cell counts in its own row and in the 'ALL' rows of every dimension: 2 x 2 x 2 copies
-rollup_flags as (
-
-    select false as is_all
-    union all
-    select true as is_all
-
-),
-
-expanded as (
-
-    select
-        cells.fee_ym,
-        case when area_flags.is_all then 'ALL' else cells.area_no_h end as area_no_h,
-        case when type_flags.is_all then 'ALL' else cells.hosp_cont_type end as hosp_cont_type,
-        case when category_flags.is_all then 'ALL' else cells.category_code end as category_code,
-        cells.claimed_orders,
-        cells.uploaded_orders,
-        cells.timely_24h_orders,
-        cells.late_uploaded_orders,
-        cells.not_uploaded_orders,
-        cells.uploaded_by_other_orders,
-        cells.claimed_points,
-        cells.unverified_points,
-        cells.reward_points
-    from cells
-    cross join rollup_flags as area_flags
-    cross join rollup_flags as type_flags
-    cross join rollup_flags as category_flags
-
-),
-
-aggregated as (
-
-    select
-        fee_ym,
-        area_no_h,
-        hosp_cont_type,
-        category_code,
-        sum(claimed_orders) as claimed_orders,
-        sum(uploaded_orders) as uploaded_orders,
-        sum(timely_24h_orders) as timely_24h_orders,
-        sum(late_uploaded_orders) as late_uploaded_orders,
-        sum(not_uploaded_orders) as not_uploaded_orders,
-        sum(uploaded_by_other_orders) as uploaded_by_other_orders,
-        sum(claimed_points) as claimed_points,
-        sum(unverified_points) as unverified_points,
-        sum(reward_points) as reward_points
-    from expanded
-    group by fee_ym, area_no_h, hosp_cont_type, category_code
-
-),
-
-as_of as (
-
-    select max(as_of_date) as as_of_date from matched_orders
 
 ),
 
@@ -121,7 +53,7 @@ months as (
         fee_month_start,
         fee_quarter,
         roc_quarter
-    from in_scope
+    from aggregated
 
 ),
 
@@ -138,28 +70,26 @@ areas as (
 
 ),
 
--- contract types with an institution level (1-4) always; others (pharmacies, laboratories)
--- only when they claimed listed orders
-claimed_types as (
+-- every seed group, OTHER only when it has lines, and ALL (總計)
+group_list as (
 
-    select distinct hosp_cont_type from in_scope
-
-),
-
-types as (
-
-    select
-        contract_types.hosp_cont_type,
-        contract_types.contract_type_zh
-    from contract_types
-    left join claimed_types
-        on contract_types.hosp_cont_type = claimed_types.hosp_cont_type
-    where contract_types.institution_level is not null
-        or claimed_types.hosp_cont_type is not null
+    select distinct
+        provider_group,
+        provider_group_zh,
+        display_order
+    from provider_groups
+    union all
+    select distinct
+        'OTHER' as provider_group,
+        '其他' as provider_group_zh,
+        99 as display_order
+    from aggregated
+    where provider_group = 'OTHER'
     union all
     select
-        'ALL' as hosp_cont_type,
-        '全部' as contract_type_zh
+        'ALL' as provider_group,
+        '總計' as provider_group_zh,
+        100 as display_order
 
 ),
 
@@ -168,12 +98,14 @@ category_list as (
     select
         category_code,
         category_zh,
+        item_group,
         reward_points_per_record
     from categories
     union all
     select
         'ALL' as category_code,
         '全部類別' as category_zh,
+        'ALL' as item_group,
         cast(null as integer) as reward_points_per_record
 
 ),
@@ -181,81 +113,79 @@ category_list as (
 grid as (
 
     select
-        months.fee_ym,
-        months.fee_month_start,
-        months.fee_quarter,
-        months.roc_quarter,
+        months.*,
         areas.area_no_h,
         areas.region_zh,
-        types.hosp_cont_type,
-        types.contract_type_zh,
+        group_list.provider_group,
+        group_list.provider_group_zh,
         category_list.category_code,
         category_list.category_zh,
+        category_list.item_group,
         category_list.reward_points_per_record
     from months
     cross join areas
-    cross join types
+    cross join group_list
     cross join category_list
-
-),
-
-filled as (
-
-    select
-        grid.*,
-        coalesce(aggregated.claimed_orders, 0) as claimed_orders,
-        coalesce(aggregated.uploaded_orders, 0) as uploaded_orders,
-        coalesce(aggregated.timely_24h_orders, 0) as timely_24h_orders,
-        coalesce(aggregated.late_uploaded_orders, 0) as late_uploaded_orders,
-        coalesce(aggregated.not_uploaded_orders, 0) as not_uploaded_orders,
-        coalesce(aggregated.uploaded_by_other_orders, 0) as uploaded_by_other_orders,
-        coalesce(aggregated.claimed_points, 0) as claimed_points,
-        coalesce(aggregated.unverified_points, 0) as unverified_points,
-        coalesce(aggregated.reward_points, 0) as reward_points,
-        as_of.as_of_date
-    from grid
-    left join aggregated
-        on grid.fee_ym = aggregated.fee_ym
-            and grid.area_no_h = aggregated.area_no_h
-            and grid.hosp_cont_type = aggregated.hosp_cont_type
-            and grid.category_code = aggregated.category_code
-    cross join as_of
 
 ),
 
 final as (
 
     select
-        cast(fee_ym as {{ dbt.type_string() }}) as fee_ym,
-        cast(fee_month_start as date) as fee_month_start,
-        cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
-        cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
-        cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
-        cast(region_zh as {{ dbt.type_string() }}) as region_zh,
-        cast(hosp_cont_type as {{ dbt.type_string() }}) as hosp_cont_type,
-        cast(contract_type_zh as {{ dbt.type_string() }}) as contract_type_zh,
-        cast(category_code as {{ dbt.type_string() }}) as category_code,
-        cast(category_zh as {{ dbt.type_string() }}) as category_zh,
-        cast(reward_points_per_record as integer) as reward_points_per_record,
-        cast(claimed_orders as {{ dbt.type_bigint() }}) as claimed_orders,
-        cast(uploaded_orders as {{ dbt.type_bigint() }}) as uploaded_orders,
-        cast(case when claimed_orders > 0 then cast(uploaded_orders as double) / claimed_orders end as double) as upload_rate,
-        cast(timely_24h_orders as {{ dbt.type_bigint() }}) as timely_24h_orders,
+        cast(grid.fee_ym as {{ dbt.type_string() }}) as fee_ym,
+        cast(grid.fee_month_start as date) as fee_month_start,
+        cast(grid.fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(grid.roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
+        cast(grid.area_no_h as {{ dbt.type_string() }}) as area_no_h,
+        cast(grid.region_zh as {{ dbt.type_string() }}) as region_zh,
+        cast(grid.provider_group as {{ dbt.type_string() }}) as provider_group,
+        cast(grid.provider_group_zh as {{ dbt.type_string() }}) as provider_group_zh,
+        cast(grid.category_code as {{ dbt.type_string() }}) as category_code,
+        cast(grid.category_zh as {{ dbt.type_string() }}) as category_zh,
+        cast(grid.item_group as {{ dbt.type_string() }}) as item_group,
+        cast(grid.reward_points_per_record as integer) as reward_points_per_record,
+        {%- for column in counts %}
+        {%- if column == 'reward_points' %}
+        cast(coalesce(aggregated.{{ column }}, 0) as decimal(18, 2)) as {{ column }},
+        {%- else %}
+        cast(coalesce(aggregated.{{ column }}, 0) as {{ dbt.type_bigint() }}) as {{ column }},
+        {%- endif %}
+        {%- endfor %}
         cast(
-            case when claimed_orders > 0 then cast(timely_24h_orders as double) / claimed_orders end as double
+            case when aggregated.responsible_orders > 0 then aggregated.uploaded_orders / cast(aggregated.responsible_orders as double) end
+            as double
+        ) as upload_rate,
+        cast(
+            case when aggregated.responsible_orders > 0 then aggregated.timely_24h_orders / cast(aggregated.responsible_orders as double) end
+            as double
         ) as timely_24h_rate,
-        cast(late_uploaded_orders as {{ dbt.type_bigint() }}) as late_uploaded_orders,
-        cast(not_uploaded_orders as {{ dbt.type_bigint() }}) as not_uploaded_orders,
-        cast(uploaded_by_other_orders as {{ dbt.type_bigint() }}) as uploaded_by_other_orders,
-        cast(claimed_points as {{ dbt.type_bigint() }}) as claimed_points,
-        cast(unverified_points as {{ dbt.type_bigint() }}) as unverified_points,
-        cast(reward_points as decimal(18, 2)) as reward_points,
-        cast(as_of_date as date) as as_of_date,
         cast(
-            coalesce(as_of_date >= cast({{ add_days(dbt.dateadd('month', 1, 'fee_month_start'), complete_days - 1) }} as date), false)
-            as boolean
+            case
+                when aggregated.claimed_orders > 0
+                    then (aggregated.uploaded_orders - aggregated.assisted_uploaded_orders + aggregated.delegated_uploaded_orders)
+                        / cast(aggregated.claimed_orders as double)
+            end as double
+        ) as claimed_upload_rate,
+        cast(
+            case
+                when aggregated.institutions_should_upload > 0
+                    then aggregated.uploading_institutions / cast(aggregated.institutions_should_upload as double)
+            end as double
+        ) as institution_upload_share,
+        cast(as_of.as_of_date as date) as as_of_date,
+        cast(
+            coalesce(
+                as_of.as_of_date >= cast({{ add_days(dbt.dateadd('month', 1, 'grid.fee_month_start'), complete_days - 1) }} as date),
+                false
+            ) as boolean
         ) as is_month_complete
-    from filled
+    from grid
+    left join aggregated
+        on grid.fee_ym = aggregated.fee_ym
+            and grid.area_no_h = aggregated.area_no_h
+            and grid.provider_group = aggregated.provider_group
+            and grid.category_code = aggregated.category_code
+    cross join as_of
 
 )
 

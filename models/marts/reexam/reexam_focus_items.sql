@@ -1,12 +1,23 @@
--- 重點管理30項 the "30 key items" (merged items flagged is_focus_30 in reexam_item_map),
--- ranked per period and region (and 'ALL' 全區) by growth in points 費用差值 against the base
--- period (same period `reexam_base_years_back` years earlier), with their current
--- re-execution rate (domain spec §4). Every focus item has a row in every period and region
--- (zero executions when none); items without a base period in the data are not ranked.
+-- 重點管理30項 the "30 key items" (merged items flagged is_focus_30 in reexam_item_map: the ten
+-- printed on source 000 slide 4-3), ranked per period and region (and 'ALL' 全區) by growth in
+-- points 費用差值 against the base period (named by var reexam_base_year, as slide 4-3's
+-- 醫令點值成長差值 against 108), with their current re-execution rate (domain spec §4). Every focus
+-- item has a row in every period and region (zero executions when none); items are not ranked
+-- when the base period is not in the data. Points do not depend on the look-back, so they are
+-- compared whenever the base period is in the data; the base re-execution rate only when the
+-- base's look-back is complete.
 
-with item_periods as (
+with compared_items as (
 
-    select * from {{ ref('int_reexam_item_periods_aggregated') }}
+    select * from {{ ref('int_reexam_groups_compared') }}
+    where group_type = 'item'
+
+),
+
+compared_overall as (
+
+    select * from {{ ref('int_reexam_groups_compared') }}
+    where group_type = 'all' and area_no_h = 'ALL'
 
 ),
 
@@ -36,13 +47,18 @@ focus_items as (
 
 ),
 
+-- the periods of the data with their base period; base points exist when the base period is in
+-- the data and before the period
 periods as (
 
-    select distinct
+    select
         period,
+        roc_period,
         period_type,
-        base_period
-    from item_periods
+        base_period,
+        base_roc_period,
+        base_comparison_status in ('compared', 'base_lookback_incomplete') as has_base_period
+    from compared_overall
 
 ),
 
@@ -63,9 +79,11 @@ spine as (
 
     select
         periods.period,
+        periods.roc_period,
         periods.period_type,
         periods.base_period,
-        base_periods.period is not null as has_base_period,
+        periods.base_roc_period,
+        periods.has_base_period,
         areas.area_no_h,
         areas.region_zh,
         focus_items.merged_item,
@@ -74,8 +92,6 @@ spine as (
         focus_items.category_no,
         focus_items.is_control_10_flag
     from periods
-    left join periods as base_periods
-        on periods.base_period = base_periods.period
     cross join areas
     cross join focus_items
 
@@ -91,16 +107,16 @@ joined as (
         current_period.reexec_rate,
         current_period.national_reexec_rate,
         case when spine.has_base_period then coalesce(base.order_points, 0) end as base_order_points,
-        base.reexec_rate as base_reexec_rate
+        case when spine.has_base_period and base.is_lookback_complete then base.reexec_rate end as base_reexec_rate
     from spine
-    left join item_periods as current_period
+    left join compared_items as current_period
         on spine.period = current_period.period
             and spine.area_no_h = current_period.area_no_h
-            and spine.merged_item = current_period.merged_item
-    left join item_periods as base
+            and spine.merged_item = current_period.group_code
+    left join compared_items as base
         on spine.base_period = base.period
             and spine.area_no_h = base.area_no_h
-            and spine.merged_item = base.merged_item
+            and spine.merged_item = base.group_code
 
 ),
 
@@ -136,6 +152,7 @@ final as (
 
     select
         cast(growth.period as {{ dbt.type_string() }}) as period,
+        cast(growth.roc_period as {{ dbt.type_string() }}) as roc_period,
         cast(growth.period_type as {{ dbt.type_string() }}) as period_type,
         cast(growth.area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(growth.region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -148,6 +165,7 @@ final as (
         cast(growth.executions as {{ dbt.type_bigint() }}) as executions,
         cast(growth.order_points as {{ dbt.type_bigint() }}) as order_points,
         cast(growth.base_period as {{ dbt.type_string() }}) as base_period,
+        cast(growth.base_roc_period as {{ dbt.type_string() }}) as base_roc_period,
         cast(growth.base_order_points as {{ dbt.type_bigint() }}) as base_order_points,
         cast(growth.points_diff as {{ dbt.type_bigint() }}) as points_diff,
         cast(growth.points_growth_rate as double) as points_growth_rate,

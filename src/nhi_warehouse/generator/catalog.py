@@ -1,15 +1,21 @@
 """Code lists and fixed parameters of the synthetic extract.
 
-Published facts (region codes, case types, care-plan P-codes and points, referral fee codes,
-the re-examination code list with merged items and interval days) are transcribed from the
-project's reference lists (``shared/reference``). Everything else here — drug and procedure
-codes, fee points of labs and procedures, probabilities — is *illustrative*: shaped like the
-real thing so the marts look plausible, not a copy of the fee schedule.
+Published facts (region codes, case types, care-plan P-codes and points, referral fee codes)
+are transcribed from the project's reference lists (``shared/reference``). The lab and imaging
+codes are read from the warehouse's own seeds at run time — the re-examination map
+(``seeds/reference/reexam_item_map.csv``: merged items and interval days) and the upload list
+(``seeds/reference/upload_items.csv``, ~700 codes with their reward category) — so the extract
+claims and uploads the codes the marts count, one list in one place. Everything else here —
+drug and procedure codes, fee points of labs and procedures, probabilities — is *illustrative*:
+shaped like the real thing so the marts look plausible, not a copy of the fee schedule.
 """
 
 from __future__ import annotations
 
+import csv
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -249,44 +255,118 @@ HOSPITAL_SPECIALTIES = (
 # Order codes: drugs, services, labs, care-plan and referral fee codes
 # --------------------------------------------------------------------------------------
 
-# Re-examination list (shared/reference/reexam_item_map.csv): code, merged item, interval days.
-# Points and where the test is done (0 anywhere, 1 hospitals only) and the acute-visit
-# ordering weight are illustrative.
-REEXAM_ITEMS = [
-    # code, merged, interval, points, hospital_only, acute weight
-    ("19001C", "1900X", 180, 800, 0, 0.10),
-    ("19003C", "1900X", 180, 400, 0, 0.03),
-    ("18005C", "18005", 180, 1300, 1, 0.05),
-    ("18007C", "18007", 180, 1800, 1, 0.025),
-    ("18001C", "18001", 30, 150, 0, 0.45),
-    ("28016C", "28016", 180, 1500, 1, 0.05),
-    ("28017C", "28017", 365, 2800, 1, 0.02),
-    ("09001C", "09001", 90, 70, 0, 0.30),
-    ("09004C", "09004", 90, 110, 0, 0.30),
-    ("09043C", "09043", 90, 150, 0, 0.15),
-    ("09044C", "09044", 90, 250, 0, 0.18),
-    ("09005C", "09005", 30, 40, 0, 0.9),
-    ("09006C", "09006", 90, 200, 0, 0.12),
-    ("08011C", "0801X", 30, 150, 0, 0.9),
-    ("08012C", "0801X", 30, 110, 0, 0.15),
-    ("08082C", "08082", 30, 200, 0, 0.25),
-    ("09002C", "09002", 30, 40, 0, 0.5),
-    ("09015C", "09015", 30, 40, 0, 0.8),
-    ("12111C", "12111", 90, 180, 0, 0.06),
-    ("09025C", "09025", 30, 40, 0, 0.7),
-    ("09026C", "09026", 30, 40, 0, 0.85),
-    ("32011C", "3201A", 90, 270, 0, 0.10),
-    ("32012C", "3201A", 90, 300, 0, 0.06),
-]
-# Other lab/imaging codes that are uploaded but not on the re-examination list.
-OTHER_LABS = [
-    ("06013C", 75, 0, 0.8),
-    ("32001C", 200, 0, 0.5),
-    ("33070B", 3500, 1, 0.06),
-    ("33084B", 6500, 1, 0.025),
-]
-IMAGING_CODES = {"19001C", "19003C", "18005C", "18007C", "28016C", "28017C", "32011C",
-                 "32012C", "32001C", "33070B", "33084B"}  # fmt: skip
+# Lab and imaging codes ordered often, with illustrative points, where they are done (0 anywhere,
+# 1 hospitals only) and acute-visit ordering weight; every other code of the seeds' lists gets
+# points and a small weight from its category (lab_code_defaults).
+COMMON_LABS = {
+    # code: (points, hospital_only, acute weight)
+    "19001C": (800, 0, 0.10),
+    "19003C": (400, 0, 0.03),
+    "18005C": (1300, 1, 0.05),
+    "18007C": (1800, 1, 0.025),
+    "18001C": (150, 0, 0.45),
+    "28016C": (1500, 1, 0.05),
+    "28017C": (2800, 1, 0.02),
+    "09001C": (70, 0, 0.30),
+    "09004C": (110, 0, 0.30),
+    "09043C": (150, 0, 0.15),
+    "09044C": (250, 0, 0.18),
+    "09005C": (40, 0, 0.9),
+    "09006C": (200, 0, 0.12),
+    "08011C": (150, 0, 0.9),
+    "08012C": (110, 0, 0.15),
+    "08082C": (200, 0, 0.25),
+    "09002C": (40, 0, 0.5),
+    "09015C": (40, 0, 0.8),
+    "12111C": (180, 0, 0.06),
+    "09025C": (40, 0, 0.7),
+    "09026C": (40, 0, 0.85),
+    "32011C": (270, 0, 0.10),
+    "32012C": (300, 0, 0.06),
+    "06013C": (75, 0, 0.8),
+    "32001C": (200, 0, 0.5),
+    "33070B": (3500, 1, 0.06),
+    "33084B": (6500, 1, 0.025),
+    # eye examinations: 眼部檢查 is about a quarter of a region's re-executions (source 000 slide 4-1)
+    "23501C": (60, 0, 0.25),
+    "23401C": (60, 0, 0.2),
+    "23302C": (50, 0, 0.15),
+    "23506C": (400, 0, 0.05),
+}
+# Points range and acute weight of the other codes, by upload reward category.
+CATEGORY_DEFAULTS = {
+    "LAB_REPORT": (60, 400, 0.004),
+    "LAB_NONREPORT": (20, 60, 0.002),
+    "ULTRASOUND": (500, 1300, 0.006),
+    "XRAY": (200, 330, 0.008),
+    "CT_MRI": (3500, 7000, 0.003),
+    "ENDOSCOPY": (1500, 2800, 0.005),
+    "OTHER_IMAGE": (100, 600, 0.003),
+}
+REEXAM_DEFAULT = (100, 400, 0.02)  # a re-examination code missing from the upload list
+IMAGE_CATEGORIES = {"CT_MRI", "ULTRASOUND", "XRAY", "ENDOSCOPY", "OTHER_IMAGE"}
+
+
+@dataclass(frozen=True)
+class LabCode:
+    code: str
+    category: str  # upload reward category ('' when not on the upload list)
+    merged: str  # re-examination merged item ('' when none)
+    interval: int  # interval days of the merged item (0 when none)
+    points: int
+    hospital_only: bool
+    weight: float
+
+    @property
+    def is_imaging(self) -> bool:
+        return self.category in IMAGE_CATEGORIES
+
+
+def find_seed_csv(name: str) -> Path:
+    """A reference seed of this repository (the generator reads the warehouse's own code lists)."""
+    for candidate in (
+        Path(__file__).resolve().parents[3] / "seeds" / "reference" / name,
+        Path.cwd() / "seeds" / "reference" / name,
+    ):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"seed seeds/reference/{name} not found (run from the repository root)")
+
+
+def _read_seed(name: str) -> list[dict[str, str]]:
+    with find_seed_csv(name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def lab_codes() -> list[LabCode]:
+    """Every lab/imaging code of the seeds upload_items and reexam_item_map, rows valid today.
+
+    Points and weight come from COMMON_LABS, else from the category (points drawn from the
+    category's range by a hash of the code, so the catalogue does not depend on a seed). Codes
+    ending in B or A (支付標準 表別: hospitals, medical centres) are done in hospitals only.
+    """
+    categories = {r["order_code"]: r["category_code"] for r in _read_seed("upload_items.csv") if not r["valid_to"]}
+    merged: dict[str, tuple[str, int]] = {
+        r["order_code"]: (r["merged_item"], int(r["interval_days"]))
+        for r in _read_seed("reexam_item_map.csv")
+        if not r["valid_to"]
+    }
+    out = []
+    for code in sorted(set(categories) | set(merged)):
+        category = categories.get(code, "")
+        item, interval = merged.get(code, ("", 0))
+        if code in COMMON_LABS:
+            points, hosp_only, weight = COMMON_LABS[code]
+        else:
+            low, high, weight = CATEGORY_DEFAULTS.get(category, REEXAM_DEFAULT)
+            points = low + zlib.crc32(code.encode()) % (high - low + 1)
+            hosp_only = int(code[-1] in "AB")
+            if item:
+                weight = max(weight, REEXAM_DEFAULT[2])
+        out.append(LabCode(code, category, item, interval, int(points), bool(hosp_only), float(weight)))
+    return out
+
+
 # Procedures (illustrative codes and points).
 PROC_WM = [("48001C", 75), ("48011C", 150), ("54019C", 50), ("47041C", 60), ("39004C", 120),
            ("50010C", 100), ("56001C", 60), ("47017C", 90)]  # fmt: skip
@@ -387,28 +467,31 @@ def build_codes() -> Codes:
         idx = [add(c, p) for c, p in zip(codes, price.tolist(), strict=True)]
         pool(name, idx, 1.0 / np.arange(1, n + 1) ** 0.9)
 
-    # Labs and imaging.
+    # Labs and imaging: the seeds' upload list and re-examination map.
     merged_pos: dict[str, int] = {}
     lab_idx, lab_w, lab_hosp_only = [], [], []
-    for code, m, iv, pts, hosp_only, w in REEXAM_ITEMS:
-        if m not in merged_pos:
-            merged_pos[m] = len(merged_names)
-            merged_names.append(m)
-        lab_idx.append(add(code, pts, True, code in IMAGING_CODES, merged_pos[m], iv))
-        lab_w.append(w)
-        lab_hosp_only.append(hosp_only)
-    for code, pts, hosp_only, w in OTHER_LABS:
-        lab_idx.append(add(code, pts, True, code in IMAGING_CODES))
-        lab_w.append(w)
-        lab_hosp_only.append(hosp_only)
+    for lab in lab_codes():
+        m = -1
+        if lab.merged:
+            if lab.merged not in merged_pos:
+                merged_pos[lab.merged] = len(merged_names)
+                merged_names.append(lab.merged)
+            m = merged_pos[lab.merged]
+        lab_idx.append(add(lab.code, lab.points, True, lab.is_imaging, m, lab.interval))
+        lab_w.append(lab.weight)
+        lab_hosp_only.append(lab.hospital_only)
     lab_w_arr = np.array(lab_w)
     hosp_only_arr = np.array(lab_hosp_only, bool)
     pool("lab_hospital", lab_idx, lab_w_arr)
     pool("lab_clinic", lab_idx, np.where(hosp_only_arr, 0.0, lab_w_arr))
 
-    pool("proc_wm", [add(c, p) for c, p in PROC_WM], np.ones(len(PROC_WM)))
-    pool("proc_tcm", [add(c, p) for c, p in PROC_TCM], [4, 2, 3, 1, 1])
-    pool("proc_dental", [add(c, p) for c, p in PROC_DENTAL], [5, 2, 1, 4, 2, 1, 3])
+    def known_or_add(code: str, pts: int) -> int:
+        # a procedure code already in the catalogue (the dental X-ray 34001C is on the upload list)
+        return text.index(code) if code in used else add(code, pts)
+
+    pool("proc_wm", [known_or_add(c, p) for c, p in PROC_WM], np.ones(len(PROC_WM)))
+    pool("proc_tcm", [known_or_add(c, p) for c, p in PROC_TCM], [4, 2, 3, 1, 1])
+    pool("proc_dental", [known_or_add(c, p) for c, p in PROC_DENTAL], [5, 2, 1, 4, 2, 1, 3])
     add(*DIALYSIS_CODE)
     for plan in PCODES.values():
         for code, pts in plan.values():

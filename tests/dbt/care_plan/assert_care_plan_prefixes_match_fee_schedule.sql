@@ -1,7 +1,8 @@
--- The numerator only sees order codes listed in the reference seed fee_schedule_items
--- (int_outpatient_orders_joined). Every plan must have at least one CARE_PLAN code there
--- with its order_code_prefix, and every CARE_PLAN code of a plan must start with the
--- plan's prefix; otherwise the numerator silently misses codes.
+-- The care-plan numerator is defined by order-code prefix (care_plan_definitions.
+-- order_code_prefix; the shared order scan int_outpatient_orders_joined keeps every code that
+-- starts with one). Fails when two prefixes overlap (one starts with the other: a code would be
+-- scanned twice and counted for two plans), or when a CARE_PLAN code of a plan in the fee seed
+-- fee_schedule_items does not start with the plan's prefix (the listed code would miss its plan).
 
 with definitions as (
 
@@ -16,18 +17,16 @@ care_plan_items as (
 
 ),
 
-plans_without_codes as (
+overlapping_prefixes as (
 
     select
-        definitions.plan,
+        longer.plan,
         cast(null as {{ dbt.type_string() }}) as order_code,
-        'no CARE_PLAN code with the prefix in fee_schedule_items' as problem
-    from definitions
-    left join care_plan_items
-        on
-            substr(care_plan_items.order_code, 1, length(definitions.order_code_prefix))
-            = definitions.order_code_prefix
-    where care_plan_items.order_code is null
+        concat('prefix ', longer.order_code_prefix, ' starts with the prefix of plan ', shorter.plan) as problem
+    from definitions as longer
+    inner join definitions as shorter
+        on longer.plan <> shorter.plan
+            and substr(longer.order_code_prefix, 1, length(shorter.order_code_prefix)) = shorter.order_code_prefix
 
 ),
 
@@ -42,10 +41,10 @@ codes_off_prefix as (
         on care_plan_items.plan_or_direction = definitions.plan
     where
         substr(care_plan_items.order_code, 1, length(definitions.order_code_prefix))
-        != definitions.order_code_prefix
+        <> definitions.order_code_prefix
 
 )
 
-select * from plans_without_codes
+select * from overlapping_prefixes
 union all
 select * from codes_off_prefix

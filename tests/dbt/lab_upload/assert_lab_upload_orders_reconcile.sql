@@ -1,7 +1,9 @@
 -- No listed order line is lost: every order line of int_outpatient_orders_joined whose code is
 -- valid in seed upload_items on its visit date is one row of int_lab_orders_matched, and the
--- whole-country rows of lab_upload_rate (ALL region, contract type and category) count exactly
--- the lines visited by the as-of date and the uploaded ones, per fee month.
+-- whole-country rows of lab_upload_rate (ALL region, provider group and category) count exactly
+-- the lines visited by the as-of date and the uploaded ones, per fee month: claimed and
+-- responsible lines are the same there (a delegated line is counted for its uploader), and every
+-- line uploaded in time counts once, for the claimant or for the uploader.
 
 with orders as (
 
@@ -75,10 +77,11 @@ national as (
     select
         fee_ym,
         claimed_orders,
+        responsible_orders,
         uploaded_orders
     from rates
     where area_no_h = 'ALL'
-        and hosp_cont_type = 'ALL'
+        and provider_group = 'ALL'
         and category_code = 'ALL'
 
 ),
@@ -96,6 +99,7 @@ month_check as (
     where by_month.fee_ym is null
         or national.fee_ym is null
         or by_month.claimed_orders <> national.claimed_orders
+        or by_month.claimed_orders <> national.responsible_orders
         or by_month.uploaded_orders <> national.uploaded_orders
 
 )

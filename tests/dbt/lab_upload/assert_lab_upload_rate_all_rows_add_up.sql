@@ -1,16 +1,13 @@
 -- The 'ALL' rows of lab_upload_rate add up the other rows of their dimension, for each of the
--- three dimensions (region, contract type, category) with the other two fixed: every claimed
--- order line has a region, a contract type and a category, so nothing is counted only in ALL.
+-- three dimensions (region, provider group, category) with the other two fixed: every line has
+-- a responsible institution with a region and a group, and a category, so nothing is counted
+-- only in ALL. The measures are the additive counts (macro lab_upload_count_columns).
 -- One pair of CTEs per dimension, written by a Jinja loop; SQLFluff cannot place the indentation
 -- of loop-generated CTEs, so its indentation rule is off for this file.
 -- noqa: disable=LT02
 
-{%- set dimensions = ['area_no_h', 'hosp_cont_type', 'category_code'] %}
-{%- set measures = [
-    'claimed_orders', 'uploaded_orders', 'timely_24h_orders', 'late_uploaded_orders',
-    'not_uploaded_orders', 'uploaded_by_other_orders', 'claimed_points', 'unverified_points',
-    'reward_points'
-] %}
+{%- set dimensions = ['area_no_h', 'provider_group', 'category_code'] %}
+{%- set measures = lab_upload_count_columns() %}
 
 with rates as (
 

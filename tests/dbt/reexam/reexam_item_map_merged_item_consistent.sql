@@ -1,4 +1,4 @@
--- A merged item 歸併醫令 belongs to one category under one name in reexam_item_map (the marts
+-- A merged item 歸併醫令 belongs to one category under one name (published or not) in reexam_item_map (the marts
 -- take both per merged item), and rows of one merged item valid on the same day agree on
 -- the interval days and the list flags (so a re-execution has one rule on a given date).
 
@@ -16,6 +16,7 @@ naming as (
     from item_map
     group by merged_item
     having count(distinct category_no) > 1 or count(distinct merged_item_zh) > 1
+        or count(distinct is_published_item) > 1
 
 ),
 
