@@ -7,6 +7,7 @@ by Python loops over rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ import pyarrow as pa
 from numpy.typing import ArrayLike
 
 from . import catalog as C
+from . import open_list as OL
 from . import writer as W
 from .world import PART_CODES
 
@@ -328,6 +330,17 @@ def run_month(i: int) -> dict:
     n_unbacked = int(uc.size)
     sets.append((uc, ucode, np.full(uc.size, 100, np.int64), np.zeros(uc.size, np.int64),
                  np.full(uc.size, C.OT_SERVICE, np.int8), None))  # fmt: skip
+
+    # open-list items (西醫基層開放表別) on clinic and hospital outpatient claims, from their own
+    # random stream so that the rest of the extract does not depend on them
+    ol_claim, ol_code = OL.sample_lines(
+        np.random.default_rng(np.random.SeedSequence([int(cfg.seed), 7, i])),
+        codes.open_list, codes.open_list_index, dt.date(year, month, 1),
+        np.flatnonzero((setting == C.S_WM_ACUTE) & (htype == C.T_WM)),
+        np.flatnonzero(setting == C.S_HOSP_OPD),
+    )  # fmt: skip
+    sets.append((ol_claim, ol_code, np.full(ol_claim.size, 100, np.int64), codes.points[ol_code],
+                 np.full(ol_claim.size, C.OT_SERVICE, np.int8), None))  # fmt: skip
 
     tick("planned_lines")
     # lay the lines out claim by claim
