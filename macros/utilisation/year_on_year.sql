@@ -31,7 +31,7 @@
 {%- endmacro %}
 
 {#- A region code of a rolled-up row: 'ALL' (全區) on the whole-country grouping set. Use with
-    `group by grouping sets ((..., area_no_h), (...))`. -#}
+    `group by fee_quarter, rollup(area_no_h)` (or cube(...)). -#}
 {% macro all_when_rolled_up(column) -%}
     case when grouping({{ column }}) = 1 then 'ALL' else {{ column }} end
 {%- endmacro %}

@@ -17,9 +17,17 @@ inpatient as (
 
 claims as (
 
-    select sector, fee_ym from outpatient
+    select
+        sector,
+        fee_ym
+    from outpatient
+
     union all
-    select sector, fee_ym from inpatient
+
+    select
+        sector,
+        fee_ym
+    from inpatient
 
 ),
 
