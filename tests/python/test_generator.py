@@ -146,6 +146,7 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "appl_dot_mismatch": f"{n('T_APPL_DOT')} != {n('T_DOT')} - {n('PART_AMT')}",
             "appl_before_visit": f"{d('APPL_DATE')} < {d('FUNC_DATE')}",
             "unknown_institution": f"HOSP_ID not in {hosb_ids}",
+            "unknown_prescriber": f"ORIG_HOSP_ID is not null and ORIG_HOSP_ID not in {hosb_ids}",
         },
         "dd": {
             "missing_key": f"{claim_key_null} or ID is null",
@@ -258,6 +259,28 @@ def test_points_arithmetic_on_good_rows(extract):
         f"from {parquet(root, 'dd')}"
     ).fetchall()[0][0]
     assert dd == 0
+
+
+def test_pharmacy_claims_carry_their_prescriber(extract):
+    """交付: every good pharmacy claim names an active hospital or clinic as ORIG_HOSP_ID, no other claim
+    has one, and hospital-prescribed points are a few per cent of the hospitals' own (source 002: 4.2 %)."""
+    root, manifest = extract
+    hosb, cd = parquet(root, "hosb"), parquet(root, "cd")
+    rows = duckdb.sql(
+        f"""select h.HOSP_CONT_TYPE, p.HOSP_CONT_TYPE as prescriber_type, count(*) as n,
+                  count(*) filter (where c.ORIG_HOSP_ID is not null and p.HOSP_ID is null) as unknown,
+                  count(*) filter (where c.CASE_TYPE != '08') as not_refill
+           from {cd} c join {hosb} h on c.HOSP_ID = h.HOSP_ID
+           left join {hosb} p on c.ORIG_HOSP_ID = p.HOSP_ID
+           group by all"""
+    ).fetchall()
+    assert all(unknown == 0 for *_, unknown, _ in rows)
+    assert {(own, by) for own, by, *_ in rows if own != "5"} == {(own, None) for own, by, *_ in rows if own != "5"}
+    pharmacy = {by: n for own, by, n, _, not_refill in rows if own == "5" and not not_refill}
+    assert set(pharmacy) == {"1", "2", "3", "4"}, pharmacy
+    share = manifest["finance"]["delivered_share_of_own_points_by_sector"]
+    assert 0.02 < share["HOSPITAL"] < 0.07, share
+    assert share["TCM"] == share["DENTAL"] == 0.0
 
 
 def test_duplicates_are_exact_copies(extract):
