@@ -272,6 +272,25 @@ def section_hospital(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
             + _td(fmt_decimal(inpatient.get("patient_days_per_claim"), 2), "num strong")
             + "</tr>"
         )
+    released = []
+    for area, label in ((ctx.area, ctx.region_zh), ("ALL", "全區")):
+        total = cell.get((area, "ALL", "ALL"), {})
+        released.append(
+            "<tr>"
+            + _td(label, "label")
+            + _td(fmt_int(total.get("previous_year_released_points")), "num")
+            + _td(fmt_int(total.get("released_points")), "num strong")
+            + _td(fmt_growth(total.get("released_points_growth")), "num")
+            + _td(fmt_int(total.get("released_claims")), "num")
+            + "</tr>"
+        )
+    released_header = _header(
+        ("", ""),
+        ("去年同期釋出處方點數", "Released a year earlier"),
+        ("釋出處方點數", "Released points"),
+        ("成長率", "Growth"),
+        ("交付件數", "Dispensing claims"),
+    )
     ratio_header = _header(
         ("", ""),
         ("門診每件點數", "Outpatient points / claim"),
@@ -299,7 +318,9 @@ def section_hospital(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         "一般服務項目 general-service points (special-budget items out) of the hospitals' own claims, before "
         "review deductions; prescriptions released to pharmacies (交付) are not in them (source 002: "
         "不含交付處方點數). 每日藥費 = outpatient drug points / drug days (claims with drug days); 每件住院日 = "
-        "patient days (discharge − admission, a same-day stay = 1) / inpatient claims."
+        "patient days (discharge − admission, a same-day stay = 1) / inpatient claims. 釋出處方 = points of the "
+        "pharmacies' claims whose prescriber (ORIG_HOSP_ID) is one of the region's hospitals (0 when the extract has "
+        "no ORIG_HOSP_ID)."
     )
     subtitle = f"{esc(ctx.region_label)} · {esc(roc_quarter(quarter))} ({esc(quarter)}) · 與去年同季比 year on year"
     body = [
@@ -307,6 +328,8 @@ def section_hospital(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
         "<h3>每件點數、每日藥費、每件住院日 Points per claim, drug points per day, patient days per claim "
         "(all levels)</h3>",
         _table(ratio_header, ratios, cls="hospital-ratios"),
+        "<h3>釋出處方(交付) Prescriptions released to pharmacies, by the prescribing hospitals</h3>",
+        _table(released_header, released, cls="hospital-released"),
         "<h3>合計點數成長率 Points growth by level, region vs country</h3>",
         chart,
     ]

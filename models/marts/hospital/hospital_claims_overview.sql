@@ -5,11 +5,19 @@
 -- released to pharmacies), the same quarter a year earlier and the growth, the outpatient share
 -- (門診占率, on 合計 rows), points per claim, drug points per drug day (每日藥費, outpatient rows) and
 -- patient days per inpatient claim (每件住院日) with points per patient day (每日點數, inpatient
--- rows). Region = the hospital's region. Every cell has a row in every quarter with hospital claims.
+-- rows), and the prescriptions the hospitals released to pharmacies (交付, by cd.ORIG_HOSP_ID) with
+-- their growth (門診 and 合計 rows). Region = the hospital's region. Every cell has a row in every
+-- quarter with hospital claims.
 
 with aggregated as (
 
     select * from {{ ref('int_hospital_claims_aggregated') }}
+
+),
+
+releases as (
+
+    select * from {{ ref('int_hospital_releases_aggregated') }}
 
 ),
 
@@ -97,7 +105,9 @@ cells as (
         coalesce(aggregated.outpatient_points, 0) as outpatient_points,
         coalesce(aggregated.drug_points, 0) as drug_points,
         coalesce(aggregated.drug_days, 0) as drug_days,
-        coalesce(aggregated.patient_days, 0) as patient_days
+        coalesce(aggregated.patient_days, 0) as patient_days,
+        case when settings.setting <> 'INPATIENT' then coalesce(releases.released_claims, 0) end as released_claims,
+        case when settings.setting <> 'INPATIENT' then coalesce(releases.released_points, 0) end as released_points
     from quarters
     cross join regions
     cross join levels
@@ -107,6 +117,10 @@ cells as (
             and regions.area_no_h = aggregated.area_no_h
             and levels.hospital_level = aggregated.hospital_level
             and settings.setting = aggregated.setting
+    left join releases
+        on quarters.fee_quarter = releases.fee_quarter
+            and regions.area_no_h = releases.area_no_h
+            and levels.hospital_level = releases.hospital_level
 
 ),
 
@@ -118,6 +132,7 @@ compared as (
         previous_year.claims as previous_year_claims,
         previous_year.points as previous_year_points,
         previous_year.outpatient_points as previous_year_outpatient_points,
+        previous_year.released_points as previous_year_released_points,
         quarters_assessed.is_complete
     from cells as current_year
     left join cells as previous_year
@@ -172,7 +187,11 @@ final as (
         cast(case when setting = 'OUTPATIENT' then drug_points_per_drug_day end as double) as drug_points_per_drug_day,
         cast(case when setting = 'INPATIENT' then patient_days end as bigint) as patient_days,
         cast(case when setting = 'INPATIENT' then patient_days_per_claim end as double) as patient_days_per_claim,
-        cast(case when setting = 'INPATIENT' then points_per_patient_day end as double) as points_per_patient_day
+        cast(case when setting = 'INPATIENT' then points_per_patient_day end as double) as points_per_patient_day,
+        cast(released_claims as bigint) as released_claims,
+        cast(released_points as bigint) as released_points,
+        cast(previous_year_released_points as bigint) as previous_year_released_points,
+        cast({{ growth_rate('released_points', 'previous_year_released_points') }} as double) as released_points_growth
     from ratios
 
 )
