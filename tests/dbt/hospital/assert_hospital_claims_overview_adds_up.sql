@@ -1,6 +1,7 @@
 -- hospital_claims_overview adds up along each of its three roll-ups: 門診 + 住院 = 合計 (setting
--- 'ALL'), the three levels = 總計 (level 'ALL'), the six regions = 全區 ('ALL'), for claims and
--- points. Fails with the cell whose parts do not add up and the roll-up that breaks.
+-- 'ALL'), the three levels = 總計 (level 'ALL'), the six regions = 全區 ('ALL'), for claims,
+-- points and released (交付) points. Fails with the cell whose parts do not add up and the
+-- roll-up that breaks.
 
 with overview as (
 
@@ -18,7 +19,9 @@ by_setting as (
         sum(case when setting = 'ALL' then claims else 0 end) as total_claims,
         sum(case when setting <> 'ALL' then claims else 0 end) as part_claims,
         sum(case when setting = 'ALL' then points else 0 end) as total_points,
-        sum(case when setting <> 'ALL' then points else 0 end) as part_points
+        sum(case when setting <> 'ALL' then points else 0 end) as part_points,
+        sum(case when setting = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
+        sum(case when setting <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
     from overview
     group by fee_quarter, area_no_h, hospital_level
 
@@ -34,7 +37,9 @@ by_level as (
         sum(case when hospital_level = 'ALL' then claims else 0 end) as total_claims,
         sum(case when hospital_level <> 'ALL' then claims else 0 end) as part_claims,
         sum(case when hospital_level = 'ALL' then points else 0 end) as total_points,
-        sum(case when hospital_level <> 'ALL' then points else 0 end) as part_points
+        sum(case when hospital_level <> 'ALL' then points else 0 end) as part_points,
+        sum(case when hospital_level = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
+        sum(case when hospital_level <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
     from overview
     group by fee_quarter, area_no_h, setting
 
@@ -50,7 +55,9 @@ by_region as (
         sum(case when area_no_h = 'ALL' then claims else 0 end) as total_claims,
         sum(case when area_no_h <> 'ALL' then claims else 0 end) as part_claims,
         sum(case when area_no_h = 'ALL' then points else 0 end) as total_points,
-        sum(case when area_no_h <> 'ALL' then points else 0 end) as part_points
+        sum(case when area_no_h <> 'ALL' then points else 0 end) as part_points,
+        sum(case when area_no_h = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
+        sum(case when area_no_h <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
     from overview
     group by fee_quarter, hospital_level, setting
 
@@ -69,3 +76,4 @@ checks as (
 select * from checks
 where total_claims <> part_claims
     or total_points <> part_points
+    or total_released <> part_released
