@@ -366,3 +366,32 @@ def test_cli(tmp_path):
     # writing again into its own output replaces it
     again = generate(GeneratorConfig(out=out, size="tiny", persons=200, months=3))
     assert again["rows"] == manifest["rows"]
+
+
+def test_open_list_items_are_claimed_while_on_the_list(extract):
+    """Open-list codes (seed open_list_items) appear on clinic and hospital outpatient claims, only while
+    the item is on the list (visit date within its validity), so the open-list marts are not empty."""
+    root, _ = extract
+    seed = ROOT / "seeds/open_list/open_list_items.csv"
+    with duckdb.connect() as con:
+        con.execute(f"create view items as select * from read_csv('{seed}', all_varchar = true)")
+        lines = con.execute(
+            f"""
+            select count(*) as lines,
+                   count(distinct h.HOSP_CONT_TYPE) as contract_types,
+                   sum(case when c.FUNC_DATE < cast(i.valid_from as date)
+                            or (i.valid_to <> '' and c.FUNC_DATE > cast(i.valid_to as date)) then 1 else 0 end)
+                       as off_list
+            from {parquet(root, "oo")} as o
+            inner join items as i on o.ORDER_CODE = i.order_code
+            inner join {parquet(root, "cd")} as c
+                on o.HOSP_ID = c.HOSP_ID and o.FEE_YM = c.FEE_YM and o.APPL_TYPE = c.APPL_TYPE
+                and o.CASE_TYPE = c.CASE_TYPE and o.SEQ_NO = c.SEQ_NO
+            inner join {parquet(root, "hosb")} as h on o.HOSP_ID = h.HOSP_ID
+            """
+        ).fetchone()
+    assert lines is not None
+    n_lines, contract_types, off_list = lines
+    assert n_lines > 0
+    assert contract_types >= 2  # clinics (4) and hospitals (1-3)
+    assert off_list == 0
