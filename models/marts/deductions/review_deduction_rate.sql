@@ -20,30 +20,15 @@ inpatient as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
 
 ),
 
 sectors as (
 
     select * from {{ ref('point_value_sectors') }}
-
-),
-
-regions as (
-
-    select
-        area_no_h,
-        region_zh
-    from {{ ref('regions') }}
-
-    union all
-
-    select
-        'ALL' as area_no_h,
-        '全區' as region_zh
 
 ),
 
@@ -84,36 +69,27 @@ aggregated as (
 
 ),
 
-sector_quarters as (
-
-    select distinct
-        months.sector,
-        sectors.sector_zh,
-        months.fee_quarter,
-        months.roc_quarter
-    from months
-    inner join sectors
-        on months.sector = sectors.sector
-
-),
-
 cells as (
 
     select
-        sector_quarters.*,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.sector,
+        sectors.sector_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
         coalesce(aggregated.claims, 0) as claims,
         coalesce(aggregated.reviewed_claims, 0) as reviewed_claims,
         coalesce(aggregated.reviewed_points, 0) as reviewed_points,
         coalesce(aggregated.deducted_points, 0) as deducted_points,
         {{ safe_ratio('aggregated.deducted_points', 'aggregated.reviewed_points') }} as deduction_rate
-    from sector_quarters
-    cross join regions
+    from spine
+    inner join sectors
+        on spine.sector = sectors.sector
     left join aggregated
-        on sector_quarters.sector = aggregated.sector
-            and sector_quarters.fee_quarter = aggregated.fee_quarter
-            and regions.area_no_h = aggregated.area_no_h
+        on spine.sector = aggregated.sector
+            and spine.fee_quarter = aggregated.fee_quarter
+            and spine.area_no_h = aggregated.area_no_h
 
 ),
 

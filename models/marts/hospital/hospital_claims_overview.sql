@@ -21,31 +21,10 @@ releases as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
     where sector = 'HOSPITAL'
-
-),
-
-quarters_assessed as (
-
-    select * from {{ ref('int_point_value_quarters_assessed') }}
-
-),
-
-regions as (
-
-    select
-        area_no_h,
-        region_zh
-    from {{ ref('regions') }}
-
-    union all
-
-    select
-        'ALL' as area_no_h,
-        '全區' as region_zh
 
 ),
 
@@ -80,22 +59,14 @@ settings as (
 
 ),
 
-quarters as (
-
-    select distinct
-        fee_quarter,
-        roc_quarter
-    from months
-
-),
-
 cells as (
 
     select
-        quarters.fee_quarter,
-        quarters.roc_quarter,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
+        spine.is_complete,
         levels.hospital_level,
         levels.hospital_level_zh,
         settings.setting,
@@ -108,18 +79,17 @@ cells as (
         coalesce(aggregated.patient_days, 0) as patient_days,
         case when settings.setting <> 'INPATIENT' then coalesce(releases.released_claims, 0) end as released_claims,
         case when settings.setting <> 'INPATIENT' then coalesce(releases.released_points, 0) end as released_points
-    from quarters
-    cross join regions
+    from spine
     cross join levels
     cross join settings
     left join aggregated
-        on quarters.fee_quarter = aggregated.fee_quarter
-            and regions.area_no_h = aggregated.area_no_h
+        on spine.fee_quarter = aggregated.fee_quarter
+            and spine.area_no_h = aggregated.area_no_h
             and levels.hospital_level = aggregated.hospital_level
             and settings.setting = aggregated.setting
     left join releases
-        on quarters.fee_quarter = releases.fee_quarter
-            and regions.area_no_h = releases.area_no_h
+        on spine.fee_quarter = releases.fee_quarter
+            and spine.area_no_h = releases.area_no_h
             and levels.hospital_level = releases.hospital_level
 
 ),
@@ -132,16 +102,13 @@ compared as (
         previous_year.claims as previous_year_claims,
         previous_year.points as previous_year_points,
         previous_year.outpatient_points as previous_year_outpatient_points,
-        previous_year.released_points as previous_year_released_points,
-        quarters_assessed.is_complete
+        previous_year.released_points as previous_year_released_points
     from cells as current_year
     left join cells as previous_year
         on current_year.area_no_h = previous_year.area_no_h
             and current_year.hospital_level = previous_year.hospital_level
             and current_year.setting = previous_year.setting
             and {{ previous_year_period('current_year.fee_quarter') }} = previous_year.fee_quarter
-    left join quarters_assessed
-        on current_year.fee_quarter = quarters_assessed.fee_quarter
 
 ),
 

@@ -13,31 +13,10 @@ with lines as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
     where sector = 'WM_PRIMARY'
-
-),
-
-quarters_assessed as (
-
-    select * from {{ ref('int_point_value_quarters_assessed') }}
-
-),
-
-regions as (
-
-    select * from {{ ref('regions') }}
-
-),
-
-quarters as (
-
-    select distinct
-        fee_quarter,
-        roc_quarter
-    from months
 
 ),
 
@@ -45,46 +24,28 @@ used as (
 
     select
         fee_quarter,
-        area_no_h,
+        {{ all_when_rolled_up('area_no_h') }} as area_no_h,
         count(*) as order_lines,
         sum(order_dot) as points
     from lines
-    group by fee_quarter, area_no_h
+    group by fee_quarter, rollup(area_no_h)
 
 ),
 
-regional as (
+cells as (
 
     select
-        quarters.fee_quarter,
-        quarters.roc_quarter,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
+        spine.is_complete,
         coalesce(used.order_lines, 0) as order_lines,
         coalesce(used.points, 0) as points
-    from quarters
-    cross join regions
+    from spine
     left join used
-        on quarters.fee_quarter = used.fee_quarter
-            and regions.area_no_h = used.area_no_h
-
-),
-
-with_country as (
-
-    select * from regional
-
-    union all
-
-    select
-        fee_quarter,
-        roc_quarter,
-        'ALL' as area_no_h,
-        '全區' as region_zh,
-        sum(order_lines) as order_lines,
-        sum(points) as points
-    from regional
-    group by fee_quarter, roc_quarter
+        on spine.fee_quarter = used.fee_quarter
+            and spine.area_no_h = used.area_no_h
 
 ),
 
@@ -93,7 +54,7 @@ country as (
     select
         fee_quarter,
         points as country_points
-    from with_country
+    from cells
     where area_no_h = 'ALL'
 
 ),
@@ -101,11 +62,11 @@ country as (
 shared as (
 
     select
-        with_country.*,
-        {{ safe_ratio('with_country.points', 'country.country_points') }} as share
-    from with_country
+        cells.*,
+        {{ safe_ratio('cells.points', 'country.country_points') }} as share
+    from cells
     inner join country
-        on with_country.fee_quarter = country.fee_quarter
+        on cells.fee_quarter = country.fee_quarter
 
 ),
 
@@ -125,14 +86,11 @@ compared as (
         previous_year.fee_quarter as previous_fee_quarter,
         previous_year.points as previous_year_points,
         previous_year.share as previous_year_share,
-        previous_year.share_rank as previous_year_share_rank,
-        quarters_assessed.is_complete
+        previous_year.share_rank as previous_year_share_rank
     from ranked as current_year
     left join ranked as previous_year
         on current_year.area_no_h = previous_year.area_no_h
             and {{ previous_year_period('current_year.fee_quarter') }} = previous_year.fee_quarter
-    left join quarters_assessed
-        on current_year.fee_quarter = quarters_assessed.fee_quarter
 
 ),
 

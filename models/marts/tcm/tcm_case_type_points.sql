@@ -11,9 +11,9 @@ with claims as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
     where sector = 'TCM'
 
 ),
@@ -21,36 +21,6 @@ months as (
 case_types as (
 
     select * from {{ ref('case_types') }}
-
-),
-
-quarters_assessed as (
-
-    select * from {{ ref('int_point_value_quarters_assessed') }}
-
-),
-
-regions as (
-
-    select
-        area_no_h,
-        region_zh
-    from {{ ref('regions') }}
-
-    union all
-
-    select
-        'ALL' as area_no_h,
-        '全區' as region_zh
-
-),
-
-quarters as (
-
-    select distinct
-        fee_quarter,
-        roc_quarter
-    from months
 
 ),
 
@@ -76,19 +46,19 @@ case_type_points as (
 cells as (
 
     select
-        quarters.fee_quarter,
-        quarters.roc_quarter,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
+        spine.is_complete,
         claimed_case_types.case_type,
         coalesce(case_type_points.claims, 0) as claims,
         coalesce(case_type_points.points, 0) as points
-    from quarters
-    cross join regions
+    from spine
     cross join claimed_case_types
     left join case_type_points
-        on quarters.fee_quarter = case_type_points.fee_quarter
-            and regions.area_no_h = case_type_points.area_no_h
+        on spine.fee_quarter = case_type_points.fee_quarter
+            and spine.area_no_h = case_type_points.area_no_h
             and claimed_case_types.case_type = case_type_points.case_type
 
 ),
@@ -100,8 +70,7 @@ compared as (
         previous_year.fee_quarter as previous_fee_quarter,
         previous_year.claims as previous_year_claims,
         previous_year.points as previous_year_points,
-        case_types.case_type_zh,
-        quarters_assessed.is_complete
+        case_types.case_type_zh
     from cells as current_year
     left join cells as previous_year
         on current_year.area_no_h = previous_year.area_no_h
@@ -109,8 +78,6 @@ compared as (
             and {{ previous_year_period('current_year.fee_quarter') }} = previous_year.fee_quarter
     left join case_types
         on current_year.case_type = case_types.case_type
-    left join quarters_assessed
-        on current_year.fee_quarter = quarters_assessed.fee_quarter
     where current_year.points <> 0 or coalesce(previous_year.points, 0) <> 0
 
 ),

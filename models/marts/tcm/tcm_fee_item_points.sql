@@ -10,9 +10,9 @@ with claims as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
     where sector = 'TCM'
 
 ),
@@ -20,36 +20,6 @@ months as (
 fee_items as (
 
     select * from {{ ref('tcm_fee_items') }}
-
-),
-
-quarters_assessed as (
-
-    select * from {{ ref('int_point_value_quarters_assessed') }}
-
-),
-
-regions as (
-
-    select
-        area_no_h,
-        region_zh
-    from {{ ref('regions') }}
-
-    union all
-
-    select
-        'ALL' as area_no_h,
-        '全區' as region_zh
-
-),
-
-quarters as (
-
-    select distinct
-        fee_quarter,
-        roc_quarter
-    from months
 
 ),
 
@@ -109,20 +79,20 @@ item_points as (
 cells as (
 
     select
-        quarters.fee_quarter,
-        quarters.roc_quarter,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
+        spine.is_complete,
         fee_items.fee_item,
         fee_items.fee_item_zh,
         fee_items.display_order,
         coalesce(item_points.points, 0) as points
-    from quarters
-    cross join regions
+    from spine
     cross join fee_items
     left join item_points
-        on quarters.fee_quarter = item_points.fee_quarter
-            and regions.area_no_h = item_points.area_no_h
+        on spine.fee_quarter = item_points.fee_quarter
+            and spine.area_no_h = item_points.area_no_h
             and fee_items.fee_item = item_points.fee_item
 
 ),
@@ -132,15 +102,12 @@ compared as (
     select
         current_year.*,
         previous_year.fee_quarter as previous_fee_quarter,
-        previous_year.points as previous_year_points,
-        quarters_assessed.is_complete
+        previous_year.points as previous_year_points
     from cells as current_year
     left join cells as previous_year
         on current_year.area_no_h = previous_year.area_no_h
             and current_year.fee_item = previous_year.fee_item
             and {{ previous_year_period('current_year.fee_quarter') }} = previous_year.fee_quarter
-    left join quarters_assessed
-        on current_year.fee_quarter = quarters_assessed.fee_quarter
 
 ),
 

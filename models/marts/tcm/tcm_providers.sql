@@ -11,40 +11,10 @@ with claims as (
 
 ),
 
-months as (
+spine as (
 
-    select * from {{ ref('int_sector_months_observed') }}
+    select * from {{ ref('int_sector_quarter_regions') }}
     where sector = 'TCM'
-
-),
-
-quarters_assessed as (
-
-    select * from {{ ref('int_point_value_quarters_assessed') }}
-
-),
-
-regions as (
-
-    select
-        area_no_h,
-        region_zh
-    from {{ ref('regions') }}
-
-    union all
-
-    select
-        'ALL' as area_no_h,
-        '全區' as region_zh
-
-),
-
-quarters as (
-
-    select distinct
-        fee_quarter,
-        roc_quarter
-    from months
 
 ),
 
@@ -64,18 +34,18 @@ counted as (
 cells as (
 
     select
-        quarters.fee_quarter,
-        quarters.roc_quarter,
-        regions.area_no_h,
-        regions.region_zh,
+        spine.fee_quarter,
+        spine.roc_quarter,
+        spine.area_no_h,
+        spine.region_zh,
+        spine.is_complete,
         coalesce(counted.institutions, 0) as institutions,
         coalesce(counted.physicians, 0) as physicians,
         coalesce(counted.claims, 0) as claims
-    from quarters
-    cross join regions
+    from spine
     left join counted
-        on quarters.fee_quarter = counted.fee_quarter
-            and regions.area_no_h = counted.area_no_h
+        on spine.fee_quarter = counted.fee_quarter
+            and spine.area_no_h = counted.area_no_h
 
 ),
 
@@ -85,14 +55,11 @@ compared as (
         current_year.*,
         previous_year.fee_quarter as previous_fee_quarter,
         previous_year.institutions as previous_year_institutions,
-        previous_year.physicians as previous_year_physicians,
-        quarters_assessed.is_complete
+        previous_year.physicians as previous_year_physicians
     from cells as current_year
     left join cells as previous_year
         on current_year.area_no_h = previous_year.area_no_h
             and {{ previous_year_period('current_year.fee_quarter') }} = previous_year.fee_quarter
-    left join quarters_assessed
-        on current_year.fee_quarter = quarters_assessed.fee_quarter
 
 ),
 

@@ -1,7 +1,11 @@
 -- hospital_claims_overview adds up along each of its three roll-ups: 門診 + 住院 = 合計 (setting
--- 'ALL'), the three levels = 總計 (level 'ALL'), the six regions = 全區 ('ALL'), for claims,
--- points and released (交付) points. Fails with the cell whose parts do not add up and the
--- roll-up that breaks.
+-- 'ALL'), the three levels = 總計 (level 'ALL'), the six regions = 全區 ('ALL'), for claims, points
+-- and released (交付) points (null on 住院 rows, counted as 0). One CTE per roll-up, written by a
+-- Jinja loop (SQLFluff cannot place the indentation of loop-generated CTEs: its indentation rule is
+-- off for this file). Fails with the cell whose parts do not add up and the roll-up that breaks.
+-- noqa: disable=LT02
+
+{%- set dimensions = ['setting', 'hospital_level', 'area_no_h'] %}
 
 with overview as (
 
@@ -9,71 +13,37 @@ with overview as (
 
 ),
 
-by_setting as (
+{%- for dimension in dimensions %}
+{%- set others = dimensions | reject('equalto', dimension) | list %}
+
+by_{{ dimension }} as (
 
     select
+        '{{ dimension }}' as rolled_up_dimension,
         fee_quarter,
-        area_no_h,
-        hospital_level,
-        'setting' as rollup_name,
-        sum(case when setting = 'ALL' then claims else 0 end) as total_claims,
-        sum(case when setting <> 'ALL' then claims else 0 end) as part_claims,
-        sum(case when setting = 'ALL' then points else 0 end) as total_points,
-        sum(case when setting <> 'ALL' then points else 0 end) as part_points,
-        sum(case when setting = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
-        sum(case when setting <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
+        {{ others[0] }} as first_other_dimension,
+        {{ others[1] }} as second_other_dimension,
+        sum(case when {{ dimension }} = 'ALL' then claims else -claims end) as claims_gap,
+        sum(case when {{ dimension }} = 'ALL' then points else -points end) as points_gap,
+        sum(
+            case when {{ dimension }} = 'ALL' then 1 else -1 end * coalesce(released_points, 0)
+        ) as released_points_gap
     from overview
-    group by fee_quarter, area_no_h, hospital_level
+    group by fee_quarter, {{ others[0] }}, {{ others[1] }}
 
 ),
+{%- endfor %}
 
-by_level as (
+gaps as (
 
-    select
-        fee_quarter,
-        area_no_h,
-        setting as hospital_level,
-        'level' as rollup_name,
-        sum(case when hospital_level = 'ALL' then claims else 0 end) as total_claims,
-        sum(case when hospital_level <> 'ALL' then claims else 0 end) as part_claims,
-        sum(case when hospital_level = 'ALL' then points else 0 end) as total_points,
-        sum(case when hospital_level <> 'ALL' then points else 0 end) as part_points,
-        sum(case when hospital_level = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
-        sum(case when hospital_level <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
-    from overview
-    group by fee_quarter, area_no_h, setting
-
-),
-
-by_region as (
-
-    select
-        fee_quarter,
-        hospital_level as area_no_h,
-        setting as hospital_level,
-        'region' as rollup_name,
-        sum(case when area_no_h = 'ALL' then claims else 0 end) as total_claims,
-        sum(case when area_no_h <> 'ALL' then claims else 0 end) as part_claims,
-        sum(case when area_no_h = 'ALL' then points else 0 end) as total_points,
-        sum(case when area_no_h <> 'ALL' then points else 0 end) as part_points,
-        sum(case when area_no_h = 'ALL' then coalesce(released_points, 0) else 0 end) as total_released,
-        sum(case when area_no_h <> 'ALL' then coalesce(released_points, 0) else 0 end) as part_released
-    from overview
-    group by fee_quarter, hospital_level, setting
-
-),
-
-checks as (
-
-    select * from by_setting
-    union all
-    select * from by_level
-    union all
-    select * from by_region
+    {%- for dimension in dimensions %}
+    select * from by_{{ dimension }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 )
 
-select * from checks
-where total_claims <> part_claims
-    or total_points <> part_points
-    or total_released <> part_released
+select * from gaps
+where claims_gap <> 0
+    or points_gap <> 0
+    or released_points_gap <> 0
