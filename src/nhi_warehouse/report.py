@@ -4,7 +4,7 @@
 
 It reads ONLY the marts (and the reference lists for names) from a DuckDB file opened read-only:
 by default the published copy ``data/published/current/nhi_marts.duckdb`` when it exists, else the
-build warehouse (``NHI_DUCKDB_PATH``, ``data/warehouse/nhi.duckdb``). Five sections, in the order of
+build warehouse (``NHI_DUCKDB_PATH``, ``data/warehouse/nhi.duckdb``). Sections, in the order of
 the meeting slides, each with a table and an inline SVG chart (no JavaScript, no network):
 
 1. 點值 Point values — the region's settled value for a complete quarter, else the forecast with its
@@ -16,6 +16,8 @@ the meeting slides, each with a table and an inline SVG chart (no JavaScript, no
 4. 轉診回復率 Referral reply rates — per direction, region against the country.
 5. 照護率 Care-plan coverage — per plan and contract type, region against the country and the
    other regions.
+6.–9. 開放表別 open-list items, 醫院申報概況 hospital claims overview, 中醫 utilisation and 核減率 review
+   deductions (``nhi_warehouse.report_utilisation``).
 
 A figure that is not in the marts is printed as "—" with a note saying why; nothing is estimated
 here. From Python: ``render_report(warehouse, area, quarter, out) -> Path``.
@@ -1240,6 +1242,11 @@ def build_html(
         section_referral(con, ctx),
         section_care_plan(con, ctx),
     ]
+    # Sections 6-9 (open-list items, hospital claims overview, 中醫, review deductions) live in their own
+    # module, which imports the helpers above: imported here, when this module is complete.
+    from nhi_warehouse.report_utilisation import utilisation_sections
+
+    sections += utilisation_sections(con, ctx)
     nav = " · ".join(f'<a href="#{esc(s.key)}">{esc(s.heading)}</a>' for s in sections)
     title = f"共管會議資料 {ctx.region_zh} {roc_quarter(ctx.quarter)} — Co-management meeting report"
     page = (

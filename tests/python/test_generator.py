@@ -146,6 +146,7 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "appl_dot_mismatch": f"{n('T_APPL_DOT')} != {n('T_DOT')} - {n('PART_AMT')}",
             "appl_before_visit": f"{d('APPL_DATE')} < {d('FUNC_DATE')}",
             "unknown_institution": f"HOSP_ID not in {hosb_ids}",
+            "unknown_prescriber": f"ORIG_HOSP_ID is not null and ORIG_HOSP_ID not in {hosb_ids}",
         },
         "dd": {
             "missing_key": f"{claim_key_null} or ID is null",
@@ -260,6 +261,28 @@ def test_points_arithmetic_on_good_rows(extract):
     assert dd == 0
 
 
+def test_pharmacy_claims_carry_their_prescriber(extract):
+    """交付: every good pharmacy claim names an active hospital or clinic as ORIG_HOSP_ID, no other claim
+    has one, and hospital-prescribed points are a few per cent of the hospitals' own (source 002: 4.2 %)."""
+    root, manifest = extract
+    hosb, cd = parquet(root, "hosb"), parquet(root, "cd")
+    rows = duckdb.sql(
+        f"""select h.HOSP_CONT_TYPE, p.HOSP_CONT_TYPE as prescriber_type, count(*) as n,
+                  count(*) filter (where c.ORIG_HOSP_ID is not null and p.HOSP_ID is null) as unknown,
+                  count(*) filter (where c.CASE_TYPE != '08') as not_refill
+           from {cd} c join {hosb} h on c.HOSP_ID = h.HOSP_ID
+           left join {hosb} p on c.ORIG_HOSP_ID = p.HOSP_ID
+           group by all"""
+    ).fetchall()
+    assert all(unknown == 0 for *_, unknown, _ in rows)
+    assert {(own, by) for own, by, *_ in rows if own != "5"} == {(own, None) for own, by, *_ in rows if own != "5"}
+    pharmacy = {by: n for own, by, n, _, not_refill in rows if own == "5" and not not_refill}
+    assert set(pharmacy) == {"1", "2", "3", "4"}, pharmacy
+    share = manifest["finance"]["delivered_share_of_own_points_by_sector"]
+    assert 0.02 < share["HOSPITAL"] < 0.07, share
+    assert share["TCM"] == share["DENTAL"] == 0.0
+
+
 def test_duplicates_are_exact_copies(extract):
     root, manifest = extract
     for table in ("cd", "oo"):
@@ -343,3 +366,32 @@ def test_cli(tmp_path):
     # writing again into its own output replaces it
     again = generate(GeneratorConfig(out=out, size="tiny", persons=200, months=3))
     assert again["rows"] == manifest["rows"]
+
+
+def test_open_list_items_are_claimed_while_on_the_list(extract):
+    """Open-list codes (seed open_list_items) appear on clinic and hospital outpatient claims, only while
+    the item is on the list (visit date within its validity), so the open-list marts are not empty."""
+    root, _ = extract
+    seed = ROOT / "seeds/open_list/open_list_items.csv"
+    with duckdb.connect() as con:
+        con.execute(f"create view items as select * from read_csv('{seed}', all_varchar = true)")
+        lines = con.execute(
+            f"""
+            select count(*) as lines,
+                   count(distinct h.HOSP_CONT_TYPE) as contract_types,
+                   sum(case when c.FUNC_DATE < cast(i.valid_from as date)
+                            or (i.valid_to <> '' and c.FUNC_DATE > cast(i.valid_to as date)) then 1 else 0 end)
+                       as off_list
+            from {parquet(root, "oo")} as o
+            inner join items as i on o.ORDER_CODE = i.order_code
+            inner join {parquet(root, "cd")} as c
+                on o.HOSP_ID = c.HOSP_ID and o.FEE_YM = c.FEE_YM and o.APPL_TYPE = c.APPL_TYPE
+                and o.CASE_TYPE = c.CASE_TYPE and o.SEQ_NO = c.SEQ_NO
+            inner join {parquet(root, "hosb")} as h on o.HOSP_ID = h.HOSP_ID
+            """
+        ).fetchone()
+    assert lines is not None
+    n_lines, contract_types, off_list = lines
+    assert n_lines > 0
+    assert contract_types >= 2  # clinics (4) and hospitals (1-3)
+    assert off_list == 0

@@ -82,6 +82,29 @@ def test_absent_optional_table_is_empty(tiny_extract: Path, tmp_path: Path) -> N
         assert con.execute("select count(*) from staging.stg_nhird__dd").fetchall()[0][0] == 0
 
 
+def test_absent_optional_column_is_null(tiny_extract: Path, tmp_path: Path) -> None:
+    """A delivery without cd.ORIG_HOSP_ID (optional: 交付 prescriber) builds as before the column
+    existed: staged claims have no prescriber and nothing is quarantined for one."""
+    raw = copy_extract(tiny_extract, tmp_path / "raw")
+    with duckdb.connect() as con:
+        for file in sorted((raw / "cd").rglob("*.*")):
+            reader = "read_parquet" if file.suffix == ".parquet" else "read_csv"
+            options = "" if file.suffix == ".parquet" else ", all_varchar=true, header=true"
+            fmt = "parquet" if file.suffix == ".parquet" else "csv, header true"
+            kept = f"select * exclude (ORIG_HOSP_ID) from {reader}('{file}'{options})"
+            con.execute(f"copy ({kept}) to '{file}.tmp' (format {fmt})")
+            Path(f"{file}.tmp").replace(file)
+    result = run_dbt(["run", "--select", "+int_claims_quarantined"], raw, tmp_path / "w.duckdb", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        counts = "select count(*), count(orig_hosp_id) from staging.stg_nhird__cd"
+        staged, prescribed = con.execute(counts).fetchall()[0]
+        unknown = con.execute(
+            "select count(*) from intermediate.int_claims_quarantined where rule_name = 'unknown_prescriber'"
+        ).fetchall()[0][0]
+    assert staged > 1000 and prescribed == 0 and unknown == 0
+
+
 def test_redelivered_extract_gives_identical_warehouse(tiny_extract: Path, tmp_path: Path) -> None:
     """Loading the same extract twice (a re-run of the monthly job dropping the same files into
     another sub-folder) must not double count: every staging and mart table is identical."""

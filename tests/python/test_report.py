@@ -25,8 +25,22 @@ SECTION_HEADINGS = (
     "20類重要檢查(驗) 再執行率 Re-execution rates",
     "電子轉診回復率 Referral reply rates",
     "照護率 Care-plan coverage",
+    "開放表別 Open-list items",
+    "醫院申報概況 Hospital claims overview",
+    "中醫 Chinese-medicine utilisation",
+    "核減率 Review deductions",
 )
-CHARTS = ("point-value-trend", "price-volume", "reexam", "referral", "care-plan")
+CHARTS = (
+    "point-value-trend",
+    "price-volume",
+    "reexam",
+    "referral",
+    "care-plan",
+    "open-list",
+    "hospital",
+    "tcm-providers",
+    "deductions",
+)
 
 pytestmark = pytest.mark.slow
 
@@ -149,7 +163,7 @@ def test_report_file_is_self_contained(report: Path, warehouse: Path) -> None:
     assert "<link" not in page
 
 
-def test_browser_shows_the_five_sections(dom: Page) -> None:
+def test_browser_shows_every_section(dom: Page) -> None:
     assert dom.headings == list(SECTION_HEADINGS)
 
 
@@ -182,8 +196,10 @@ def test_every_chart_is_drawn(dom: Page) -> None:
     assert set(dom.marks) == set(CHARTS)
     trend = dom.marks["point-value-trend"]
     assert trend["point"] >= 8 and trend["series"] >= 4, trend
-    for chart in ("price-volume", "reexam", "referral", "care-plan"):
+    for chart in ("price-volume", "reexam", "referral", "care-plan", "open-list", "hospital"):
         assert dom.marks[chart]["bar"] >= 4, (chart, dom.marks[chart])
+    for chart in ("tcm-providers", "deductions"):
+        assert dom.marks[chart]["point"] >= 8 and dom.marks[chart]["series"] >= 4, (chart, dom.marks[chart])
 
 
 def test_no_missing_value_leaks_into_the_page(dom: Page) -> None:

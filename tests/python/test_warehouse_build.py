@@ -49,7 +49,7 @@ def test_quarantine_counts_equal_what_the_generator_injected(demo_build: Build) 
     assert all(rows == 0 for key, rows in counted.items() if key not in injected)
 
 
-CROSS_TABLE_RULES = {"orphan_order", "unknown_institution"}
+CROSS_TABLE_RULES = {"orphan_order", "unknown_institution", "unknown_prescriber"}
 
 
 @pytest.mark.parametrize("table", ["hosb", "cd", "oo", "dd", "lab_upload", "referral", "budget", "pv_announced"])

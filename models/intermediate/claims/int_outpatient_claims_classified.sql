@@ -2,7 +2,8 @@
 -- (總額部門, domain spec §1): case types 11-19 DENTAL, 21-31 TCM, 05 DIALYSIS (seed
 -- `case_types`), otherwise the institution's contract type (1-3 HOSPITAL, 4 WM_PRIMARY).
 -- Case types missing from the seed follow the institution rule. Claims of institutions
--- unknown to hosb are quarantined (int_claims_quarantined), not classified here.
+-- unknown to hosb, and 交付 claims whose prescribing institution (ORIG_HOSP_ID) is unknown to it,
+-- are quarantined (int_claims_quarantined), not classified here.
 -- On DuckDB incremental: a run recomputes the claims whose landed rows changed and the claims
 -- of institutions whose row changed; a changed case_types seed rebuilds everything
 -- (macros/incremental/incremental.sql).
@@ -58,8 +59,13 @@ classified as (
     from claims
     inner join institutions
         on claims.hosp_id = institutions.hosp_id
+    left join institutions as prescribers
+        on claims.orig_hosp_id = prescribers.hosp_id
     left join case_types
         on claims.case_type = case_types.case_type
+    -- a 交付 claim whose prescriber (ORIG_HOSP_ID) is unknown to hosb is quarantined
+    -- (int_claims_quarantined, unknown_prescriber), like a claim of an unknown institution
+    where claims.orig_hosp_id is null or prescribers.hosp_id is not null
 
 )
 

@@ -1,6 +1,8 @@
 -- Cross-table contract rules (the row-level ones are in the staging *_rejected models):
--- order lines whose claim did not pass staging (oo.orphan_order) and claims of institutions
--- unknown to hosb (cd/dd.unknown_institution). Same shape as the staging quarantine.
+-- order lines whose claim did not pass staging (oo.orphan_order), claims of institutions
+-- unknown to hosb (cd/dd.unknown_institution) and 交付 claims whose prescribing institution
+-- (cd.ORIG_HOSP_ID, optional) is unknown to hosb (cd.unknown_prescriber; a claim of an unknown
+-- institution reports that rule only). Same shape as the staging quarantine.
 
 with orders as (
 
@@ -73,6 +75,30 @@ outpatient_unknown_institution as (
 
 ),
 
+outpatient_unknown_prescriber as (
+
+    select
+        'cd' as table_name,
+        'unknown_prescriber' as rule_name,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        concat_ws(
+            '|',
+            outpatient_claims.hosp_id,
+            outpatient_claims.fee_ym,
+            outpatient_claims.appl_type,
+            outpatient_claims.case_type,
+            cast(outpatient_claims.seq_no as {{ dbt.type_string() }})
+        ) as natural_key
+    from outpatient_claims
+    inner join institutions as dispensers
+        on outpatient_claims.hosp_id = dispensers.hosp_id
+    left join institutions as prescribers
+        on outpatient_claims.orig_hosp_id = prescribers.hosp_id
+    where outpatient_claims.orig_hosp_id is not null
+        and prescribers.hosp_id is null
+
+),
+
 inpatient_unknown_institution as (
 
     select
@@ -99,6 +125,8 @@ unioned as (
     select * from orphan_orders
     union all
     select * from outpatient_unknown_institution
+    union all
+    select * from outpatient_unknown_prescriber
     union all
     select * from inpatient_unknown_institution
 

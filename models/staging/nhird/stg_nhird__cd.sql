@@ -67,7 +67,8 @@ final as (
         t_dot,
         part_amt,
         t_appl_dot,
-        deduct_dot
+        deduct_dot,
+        orig_hosp_id
     from deduplicated
 
 )

@@ -37,10 +37,12 @@ the extract; RECV_DATE / REPLY_DATE after it are empty. Budgets and announced po
 computed from the complete (pre-cut) general-service points of ``cd`` and ``dd`` (``cd`` only
 with ``GeneratorConfig(budget_includes_inpatient=False)``), before review deductions, as the
 point-value marts define points (domain spec §2): sector by case type (11-19 dental,
-21-31 TCM) else by contract type (1-3 hospital, 4 primary care); E1 care-plan claims, 05
-dialysis and claims of pharmacies (contract type 5, case 08 refills) are outside the four
-budgets. ``_manifest.json`` also records the per-stage seconds, the plan's cohort and
-eligibility counts and the point-value targets, to help explain what the marts show.
+21-31 TCM) else by contract type (1-3 hospital, 4 primary care); E1 care-plan claims and 05
+dialysis are outside the four budgets. Pharmacy claims (contract type 5, case 08 refills) are
+交付: they carry ORIG_HOSP_ID, the prescribing hospital or clinic, and count in its sector and
+region (``month.DELIVERED_FROM_HOSPITAL``; the manifest's ``finance`` records the 交付 share).
+``_manifest.json`` also records the per-stage seconds, the plan's cohort and eligibility counts
+and the point-value targets, to help explain what the marts show.
 
 What the data are shaped to show (see ``plan.py`` and ``month.py``): regional shares of
 primary-care claims 30/16/19/15/17/3 %; chronic cohorts (diabetes ~8 % of adults, early CKD

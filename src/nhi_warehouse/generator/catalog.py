@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import ArrayLike
 
+from .open_list import OpenListItems, load_open_list_items
+
 
 def _strs(values: list[str]) -> pa.Array:
     from .writer import strs
@@ -400,6 +402,9 @@ class Codes:
     pools: dict[str, CodeGroup]
     index: dict[str, int]
     arrow: pa.Array
+    # Open-list items (seed open_list_items) and their positions in this catalogue (open_list.py).
+    open_list: OpenListItems | None = None
+    open_list_index: np.ndarray | None = None
 
     def idx(self, code: str) -> int:
         return self.index[code]
@@ -499,6 +504,10 @@ def build_codes() -> Codes:
                 add(code, pts)
     for code in REFERRAL_FEE_CODES:
         add(code, 0)
+    open_list = load_open_list_items()
+    for code, pts in zip(open_list.codes, open_list.points.tolist(), strict=True):
+        if code not in used:
+            add(code, pts)
 
     index = {c: i for i, c in enumerate(text)}
     return Codes(
@@ -512,6 +521,8 @@ def build_codes() -> Codes:
         pools=pools,
         index=index,
         arrow=_strs(text),
+        open_list=open_list,
+        open_list_index=np.array([index[c] for c in open_list.codes], dtype=np.int32),
     )
 
 

@@ -274,9 +274,11 @@ def _finance(
     nq = len(quarters)
     pts = np.zeros((4, 6, nq))
     drug = np.zeros((4, 6, nq))
+    delivered = np.zeros((4, 6, nq))
     for res, qi in zip(results, q_of_month, strict=True):
         pts[:, :, qi] += res["points"]
         drug[:, :, qi] += res["drug_points"]
+        delivered[:, :, qi] += res["delivered_points"]
         if cfg.budget_includes_inpatient:
             pts[C.SEC_HOSP, :, qi] += res["dd_points"]
             drug[C.SEC_HOSP, :, qi] += res["dd_drug_points"]
@@ -327,7 +329,14 @@ def _finance(
         schema=W.SCHEMAS["pv_announced"],
     )
     settled = [row for row in pv_rows if row[3] == "SETTLED"]
+    own = pts.sum(axis=(1, 2)) - delivered.sum(axis=(1, 2))
     finance = {
+        # 交付: points of pharmacy claims counted in the prescriber's sector (all quarters), and as a
+        # share of the sector's own general-service points (source 002: hospitals 11.91 / 280.97 = 4.2 %)
+        "delivered_points_by_sector": {C.SECTORS[s]: int(delivered[s].sum()) for s in range(4)},
+        "delivered_share_of_own_points_by_sector": {
+            C.SECTORS[s]: round(float(delivered[s].sum() / own[s]), 4) if own[s] > 0 else None for s in range(4)
+        },
         "budget_basis": "cd general-service T_DOT" + (" + dd" if cfg.budget_includes_inpatient else ""),
         "target_avg_pv_by_sector_region": {C.SECTORS[s]: [round(float(x), 4) for x in target[s]] for s in range(4)},
         "settled_float_pv_range": [round(min(r[4] for r in settled), 4), round(max(r[4] for r in settled), 4)]

@@ -12,6 +12,7 @@ rule of ``seeds/reference/quarantine_rules.csv`` and gets a natural key no good 
   whole seconds);
 * ``referral``: REFERRAL_NO ``TX…`` (good ones are ``TR…``); ``hosb``: HOSP_ID ``09…``
   (no region 9); ``unknown_institution`` claims: HOSP_ID ``08…`` (in no hosb row);
+  ``unknown_prescriber`` claims: ORIG_HOSP_ID ``07…`` (in no hosb row);
   ``budget``/``pv_announced``: quarters before the span for ``invalid_amount``.
 
 Rows that need an unparseable text (``invalid_date``) cannot be stored in a typed Parquet
@@ -164,6 +165,8 @@ def _claim_rule(table: str, rule: str, t: pa.Table, seq0: int) -> Bad:
         return _set(t, "APPL_DATE", func - 1 - np.arange(k) % 10), False
     if rule == "unknown_institution":
         return _set(t, "HOSP_ID", [f"08{seq0 - 9_000_000 + j:08d}" for j in range(k)]), False
+    if rule == "unknown_prescriber" and table == "cd":
+        return _set(t, "ORIG_HOSP_ID", [f"07{seq0 - 9_000_000 + j:08d}" for j in range(k)]), False
     if rule == "dates_out_of_order":
         ind = _np(t, "IN_DATE")
         return _set(t, "OUT_DATE", ind - 1 - np.arange(k) % 5), False

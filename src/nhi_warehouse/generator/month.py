@@ -7,6 +7,7 @@ by Python loops over rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ import pyarrow as pa
 from numpy.typing import ArrayLike
 
 from . import catalog as C
+from . import open_list as OL
 from . import writer as W
 from .world import PART_CODES
 
@@ -27,12 +29,19 @@ CAT_WM, CAT_HOSP, CAT_ER, CAT_TCM, CAT_DEN, CAT_PHA = range(6)
 CAT_P = np.array(
     [
         [0.78, 0.075, 0.02, 0.02, 0.105, 0.0],
-        [0.62, 0.10, 0.015, 0.08, 0.18, 0.005],
-        [0.575, 0.14, 0.015, 0.12, 0.14, 0.01],
-        [0.55, 0.22, 0.015, 0.10, 0.085, 0.03],
-        [0.51, 0.29, 0.02, 0.07, 0.05, 0.06],
+        [0.615, 0.10, 0.015, 0.08, 0.18, 0.01],
+        [0.565, 0.14, 0.015, 0.12, 0.14, 0.02],
+        [0.52, 0.22, 0.015, 0.10, 0.085, 0.06],
+        [0.45, 0.29, 0.02, 0.07, 0.05, 0.12],
     ]
 )
+# 交付 (prescriptions dispensed elsewhere): every pharmacy claim carries ORIG_HOSP_ID, the
+# institution that wrote the prescription - a hospital of the patient's region with this
+# probability, else the patient's home clinic. With the pharmacy shares of CAT_P above this puts
+# hospital-prescribed points at ~4 % of the hospital sector's own general-service points, as in
+# source 002 (中區 hospitals released 11.91億 of 280.97億 points in 114Q1: 4.2 %). The clinic
+# share has no published figure (assumed).
+DELIVERED_FROM_HOSPITAL = 0.7
 CAT_CUM = np.cumsum(CAT_P / CAT_P.sum(axis=1, keepdims=True), axis=1)
 # (case codes, settings, weights) per category.
 CAT_CASES = {
@@ -200,6 +209,7 @@ def run_month(i: int) -> dict:
     rand_services, referred, planned = rand_services[order], referred[order], planned[order]
     htype = inst.type[h]
     is_hosp = htype <= C.T_DH
+    orig = _prescribers(cfg.seed, i, h, person, day)
 
     wm_like = (setting != C.S_DENTAL) & (setting != C.S_E1) & (setting != C.S_DIALYSIS)
     need2 = (icd2 < 0) & wm_like & (rng.random(m) < 0.25)
@@ -332,6 +342,17 @@ def run_month(i: int) -> dict:
     sets.append((uc, ucode, np.full(uc.size, 100, np.int64), np.zeros(uc.size, np.int64),
                  np.full(uc.size, C.OT_SERVICE, np.int8), None))  # fmt: skip
 
+    # open-list items (西醫基層開放表別) on clinic and hospital outpatient claims, from their own
+    # random stream so that the rest of the extract does not depend on them
+    ol_claim, ol_code = OL.sample_lines(
+        np.random.default_rng(np.random.SeedSequence([int(cfg.seed), 7, i])),
+        codes.open_list, codes.open_list_index, dt.date(year, month, 1),
+        np.flatnonzero((setting == C.S_WM_ACUTE) & (htype == C.T_WM)),
+        np.flatnonzero(setting == C.S_HOSP_OPD),
+    )  # fmt: skip
+    sets.append((ol_claim, ol_code, np.full(ol_claim.size, 100, np.int64), codes.points[ol_code],
+                 np.full(ol_claim.size, C.OT_SERVICE, np.int8), None))  # fmt: skip
+
     tick("planned_lines")
     # lay the lines out claim by claim
     per_set = [np.bincount(s_[0], minlength=m) for s_ in sets]
@@ -392,17 +413,23 @@ def run_month(i: int) -> dict:
     ded = np.where(rng.random(m) < p_ded, np.round(t_appl * rng.uniform(0.03, 0.12, m)), 0).astype(np.int64)
     deduct_null = ~reviewed
 
-    # budget base (complete, before the extract cut): general service by sector and region
+    # budget base (complete, before the extract cut): general service by sector and region; a
+    # 交付 claim counts in its prescriber's sector and region
+    attributed = np.where(orig >= 0, orig, h)
+    a_type = inst.type[attributed]
     sector = np.where(
         C.CASE_IS_DENTAL[case],
         C.SEC_DENTAL,
         np.where(C.CASE_IS_TCM[case], C.SEC_TCM,
-                 np.where(is_hosp, C.SEC_HOSP, np.where(htype == C.T_WM, C.SEC_WM, -1))),
+                 np.where(a_type <= C.T_DH, C.SEC_HOSP, np.where(a_type == C.T_WM, C.SEC_WM, -1))),
     )  # fmt: skip
     general = (sector >= 0) & (case != C.CASE["E1"]) & (case != C.CASE["05"])
-    cell = sector[general] * 6 + inst.region[h][general]
+    cell = sector[general] * 6 + inst.region[attributed][general]
     pts = np.bincount(cell, weights=t_dot[general], minlength=24).reshape(4, 6)
     drug_pts = np.bincount(cell, weights=drug_dot[general], minlength=24).reshape(4, 6)
+    delivered = general & (orig >= 0)
+    cell_d = sector[delivered] * 6 + inst.region[attributed][delivered]
+    delivered_pts = np.bincount(cell_d, weights=t_dot[delivered], minlength=24).reshape(4, 6)
 
     tick("points")
     # ------------------------------------------------------------ write cd and oo
@@ -422,6 +449,7 @@ def run_month(i: int) -> dict:
             W.arr(drug_day[wi]), W.arr(drug_dot[wi]), W.arr(diag_dot[wi]), W.arr(treat_dot[wi]),
             W.arr(dsvc_dot[wi]), W.arr(t_dot[wi]), W.arr(part_amt[wi]), W.arr(t_appl[wi]),
             W.arr(ded[wi], mask=deduct_null[wi]),
+            W.dict_take(inst.hosp_id, orig[wi]),
         ],
         names=W.SCHEMAS["cd"].names,
     )  # fmt: skip
@@ -527,6 +555,7 @@ def run_month(i: int) -> dict:
         "generated": {"cd": int(m), "oo": int(n_lines)},
         "points": pts,
         "drug_points": drug_pts,
+        "delivered_points": delivered_pts,
         "dd_points": dd_pts,
         "dd_drug_points": dd_drug,
         "unbacked_fee_lines": n_unbacked,
@@ -538,6 +567,28 @@ def run_month(i: int) -> dict:
 
 
 HOSP_FT = (C.HOSPITAL_SPECIALTIES[0], C.HOSPITAL_SPECIALTIES[1])
+
+
+def _prescribers(seed: int, i: int, h: np.ndarray, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """ORIG_HOSP_ID (institution index, -1 = none) of each claim: pharmacy claims dispense a
+    prescription of a hospital of the patient's region or of the patient's home clinic (交付).
+    Own random stream, so the rest of the month does not depend on it."""
+    inst, persons = _STATE["inst"], _STATE["persons"]
+    orig = np.full(h.size, -1, dtype=np.int64)
+    pha = np.flatnonzero(inst.type[h] == C.T_PHA)
+    if not pha.size:
+        return orig
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 5, i]))
+    from_hosp = rng.random(pha.size) < DELIVERED_FROM_HOSPITAL
+    level = _choose(rng, [C.T_MC, C.T_RH, C.T_DH], HOSP_LEVEL_P, pha.size)
+    u = rng.random(pha.size)
+    region = persons.region[person[pha]].astype(np.int64)
+    chosen = persons.home[C.T_WM][person[pha]].astype(np.int64)
+    for t in C.HOSPITAL_TYPES:
+        s = np.flatnonzero(from_hosp & (level == t))
+        chosen[s] = inst.pick(t, region[s], u[s])
+    orig[pha] = inst.remap(chosen, day[pha])
+    return orig
 
 
 def _sample(rng: np.random.Generator, tbl: pa.Table, name: str) -> pa.Table | None:

@@ -31,7 +31,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("FUNC_TYPE", S), ("PRSN_ID", S), ("ICD_1", S), ("ICD_2", S), ("ICD_3", S),
         ("PART_CODE", S), ("DRUG_DAY", I32), ("DRUG_DOT", I64), ("DIAG_DOT", I64),
         ("TREAT_DOT", I64), ("DSVC_DOT", I64), ("T_DOT", I64), ("PART_AMT", I64),
-        ("T_APPL_DOT", I64), ("DEDUCT_DOT", I64),
+        ("T_APPL_DOT", I64), ("DEDUCT_DOT", I64), ("ORIG_HOSP_ID", S),
     ),
     "oo": _schema(
         ("FEE_YM", S), ("APPL_TYPE", S), ("APPL_DATE", D), ("HOSP_ID", S), ("CASE_TYPE", S),

@@ -312,19 +312,26 @@ class Reference:
     columns: tuple[str, ...]
     parent: str
     parent_columns: tuple[str, ...]
+    label: str = ""  # names the rule when a child refers to one parent twice ("" = the parent's name)
 
     @property
     def table_name(self) -> str:
         return f"parent_keys__{self.child}__{self.parent}"
 
+    @property
+    def rule_key(self) -> str:
+        return f"reference:{self.label or self.parent}"
+
 
 def references(contract: dict[str, ContractTable]) -> tuple[Reference, ...]:
-    """oo -> cd claim key; cd, dd HOSP_ID -> hosb (the contract's joins, the quarantine's rules)."""
+    """oo -> cd claim key; cd, dd HOSP_ID -> hosb; cd ORIG_HOSP_ID (optional, 交付 prescriber;
+    empty on most claims) -> hosb (the contract's joins, the quarantine's rules)."""
     claim_key = contract["cd"].natural_key
     hosb_key = contract["hosb"].natural_key
     return (
         Reference("_claim_in_cd", "oo", claim_key, "cd", claim_key),
         Reference("_hosp_in_hosb", "cd", ("HOSP_ID",), "hosb", hosb_key),
+        Reference("_orig_hosp_in_hosb", "cd", ("ORIG_HOSP_ID",), "hosb", hosb_key, "hosb(ORIG_HOSP_ID)"),
         Reference("_hosp_in_hosb", "dd", ("HOSP_ID",), "hosb", hosb_key),
     )
 
@@ -543,7 +550,7 @@ def table_rules(
         kwargs = {"column": ref.flag, "value_set": ["found"]}
         rules.append(
             Rule(
-                f"reference:{ref.parent}",
+                ref.rule_key,
                 gxe.ExpectColumnValuesToBeInSet,
                 kwargs,
                 f"{q} is not null",
@@ -624,7 +631,7 @@ def rows_suite(table: ContractTable, rules: Sequence[Rule]) -> gx.ExpectationSui
               "max(max_share x rows, min_rows) failing rows (run-time parameters mostly__*). Columns ending "
               "__date/__ts/__month are typed values (null where the text does not parse), __days the difference "
               "of an ordered date pair; _key_status is the natural key's status in the whole delivery; "
-              "_claim_in_cd / _hosp_in_hosb are reference flags."},
+              "_claim_in_cd / _hosp_in_hosb / _orig_hosp_in_hosb are reference flags."},
     )  # fmt: skip
 
 

@@ -46,6 +46,7 @@ cleaned as (
         {{ clean_text('"PART_AMT"') }} as part_amt_text,
         {{ clean_text('"T_APPL_DOT"') }} as t_appl_dot_text,
         {{ clean_text('"DEDUCT_DOT"') }} as deduct_dot_text,
+        {{ clean_text('"ORIG_HOSP_ID"') }} as orig_hosp_id,
         _source_file as source_file
     from source
 
@@ -129,6 +130,7 @@ final as (
         part_amt,
         t_appl_dot,
         deduct_dot,
+        orig_hosp_id,
         rule_name,
         -- content of a rejected row (every cleaned raw value), to report a re-delivered
         -- rejected row once (stg_nhird__cd_rejected)
@@ -136,7 +138,7 @@ final as (
             'hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no_text', 'appl_date_text', 'patient_id',
             'birth_date_text', 'sex', 'visit_date_text', 'func_type', 'physician_id', 'icd_1', 'icd_2', 'icd_3',
             'part_code', 'drug_day_text', 'drug_dot_text', 'diag_dot_text', 'treat_dot_text', 'dsvc_dot_text',
-            't_dot_text', 'part_amt_text', 't_appl_dot_text', 'deduct_dot_text'
+            't_dot_text', 'part_amt_text', 't_appl_dot_text', 'deduct_dot_text', 'orig_hosp_id'
         ]) }} end as row_hash,
         source_file
     from checked
