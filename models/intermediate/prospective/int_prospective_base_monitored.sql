@@ -24,16 +24,16 @@ unit_prices as (
         base_points,
         claimed_points,
         base_avg_pv,
-        {%- for setting in ['opd', 'ipd'] %}
-        {{ setting }}_persons_growth,
-        case when {{ setting }}_persons_base > 0
-            then cast({{ setting }}_points_base as double) / {{ setting }}_persons_base end as {{ setting }}_unit_price_base,
-        case when {{ setting }}_persons > 0
-            then cast({{ setting }}_points as double) / {{ setting }}_persons end as {{ setting }}_unit_price,
-        {{ setting }}_persons as {{ setting }}_persons_current,
-        {{ prospective_rate('greatest(' ~ setting ~ '_cmi_growth + fee_adj_rate, ' ~ min_growth ~ ')') }}
-            as {{ setting }}_unit_price_tolerance{{ ',' if not loop.last }}
-        {%- endfor %}
+        opd_persons,
+        opd_persons_growth,
+        ipd_persons,
+        ipd_persons_growth,
+        case when opd_persons_base > 0 then cast(opd_points_base as double) / opd_persons_base end as opd_unit_price_base,
+        case when opd_persons > 0 then cast(opd_points as double) / opd_persons end as opd_unit_price,
+        case when ipd_persons_base > 0 then cast(ipd_points_base as double) / ipd_persons_base end as ipd_unit_price_base,
+        case when ipd_persons > 0 then cast(ipd_points as double) / ipd_persons end as ipd_unit_price,
+        {{ prospective_rate('greatest(opd_cmi_growth + fee_adj_rate, ' ~ min_growth ~ ')') }} as opd_unit_price_tolerance,
+        {{ prospective_rate('greatest(ipd_cmi_growth + fee_adj_rate, ' ~ min_growth ~ ')') }} as ipd_unit_price_tolerance
     from indicators
 
 ),
@@ -48,21 +48,34 @@ growth as (
 
 ),
 
+candidates as (
+
+    select
+        *,
+        cast(opd_persons as double) * opd_unit_price_base * cast(opd_unit_price_growth - opd_unit_price_tolerance as double)
+        * cast(base_avg_pv as double) as opd_candidate_reduction,
+        cast(ipd_persons as double) * ipd_unit_price_base * cast(ipd_unit_price_growth - ipd_unit_price_tolerance as double)
+        * cast(base_avg_pv as double) as ipd_candidate_reduction,
+        least({{ prospective_points('base_points * ' ~ var('prospective_unit_price_floor_pv')) }}, claimed_points) as floor_points
+    from growth
+
+),
+
 reductions as (
 
     select
         *,
-        {%- for setting in ['opd', 'ipd'] %}
         case
-            when {{ setting }}_persons_growth < {{ person_drop }}
-                and {{ setting }}_unit_price_growth > {{ setting }}_unit_price_tolerance
-                then cast({{ setting }}_persons_current as double) * {{ setting }}_unit_price_base
-                    * cast({{ setting }}_unit_price_growth - {{ setting }}_unit_price_tolerance as double)
-                    * cast(base_avg_pv as double)
+            when opd_persons_growth < {{ person_drop }} and opd_unit_price_growth > opd_unit_price_tolerance
+                then opd_candidate_reduction
             else 0
-        end as {{ setting }}_reduction{{ ',' if not loop.last }}
-        {%- endfor %}
-    from growth
+        end as opd_reduction,
+        case
+            when ipd_persons_growth < {{ person_drop }} and ipd_unit_price_growth > ipd_unit_price_tolerance
+                then ipd_candidate_reduction
+            else 0
+        end as ipd_reduction
+    from candidates
 
 ),
 
@@ -72,11 +85,7 @@ adjusted as (
         *,
         case
             when opd_reduction + ipd_reduction > 0
-                then greatest(
-                    {{ prospective_points('base_points - (opd_reduction + ipd_reduction)') }},
-                    least({{ prospective_points('base_points * ' ~ var('prospective_unit_price_floor_pv')) }}, claimed_points),
-                    0
-                )
+                then greatest({{ prospective_points('base_points - (opd_reduction + ipd_reduction)') }}, floor_points, 0)
             else base_points
         end as base_points_adjusted
     from reductions

@@ -35,9 +35,15 @@ wanted as (
         hosp_id,
         fee_quarter
     from (
-        select hosp_id, fee_quarter from inputs
+        select
+            hosp_id,
+            fee_quarter
+        from inputs
         union all
-        select hosp_id, {{ prospective_base_quarter('fee_quarter') }} as fee_quarter from inputs
+        select
+            hosp_id,
+            {{ prospective_base_quarter('fee_quarter') }} as fee_quarter
+        from inputs
     ) as quarters
 
 ),

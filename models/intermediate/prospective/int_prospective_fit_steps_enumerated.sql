@@ -31,12 +31,13 @@ step_states as (
     select
         current_step.direction,
         current_step.step_no,
-        {%- for tier in [1, 2, 3] %}
-        max(case when earlier.tier = {{ tier }} then earlier.step_no end) as last_step_{{ tier }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        max(case when earlier.tier = 1 then earlier.step_no end) as last_step_1,
+        max(case when earlier.tier = 2 then earlier.step_no end) as last_step_2,
+        max(case when earlier.tier = 3 then earlier.step_no end) as last_step_3
     from steps as current_step
     inner join steps as earlier
-        on current_step.direction = earlier.direction
+        on
+            current_step.direction = earlier.direction
             and earlier.step_no <= current_step.step_no
     group by current_step.direction, current_step.step_no
 
@@ -47,16 +48,23 @@ candidates as (
     select
         step_states.direction,
         step_states.step_no,
-        {%- for tier in [1, 2, 3] %}
-        coalesce(step_{{ tier }}.point_value, defaults.pv{{ tier }}) as pv{{ tier }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        coalesce(step_1.point_value, defaults.pv1) as pv1,
+        coalesce(step_2.point_value, defaults.pv2) as pv2,
+        coalesce(step_3.point_value, defaults.pv3) as pv3
     from step_states
     cross join defaults
-    {%- for tier in [1, 2, 3] %}
-    left join steps as step_{{ tier }}
-        on step_states.direction = step_{{ tier }}.direction
-            and step_states.last_step_{{ tier }} = step_{{ tier }}.step_no
-    {%- endfor %}
+    left join steps as step_1
+        on
+            step_states.direction = step_1.direction
+            and step_states.last_step_1 = step_1.step_no
+    left join steps as step_2
+        on
+            step_states.direction = step_2.direction
+            and step_states.last_step_2 = step_2.step_no
+    left join steps as step_3
+        on
+            step_states.direction = step_3.direction
+            and step_states.last_step_3 = step_3.step_no
 
     union all
 

@@ -31,14 +31,24 @@ applicable_weights as (
     select
         indicators.hosp_id,
         indicators.fee_quarter,
-        {%- for setting, indicator in [
-            ('OUTPATIENT', 'PERSONS'), ('OUTPATIENT', 'VISITS'), ('OUTPATIENT', 'REG_PHYSICIANS'),
-            ('OUTPATIENT', 'VISITING_PHYSICIANS'), ('OUTPATIENT', 'CMI'), ('INPATIENT', 'PERSONS'),
-            ('INPATIENT', 'PATIENT_DAYS'), ('INPATIENT', 'NURSES'), ('INPATIENT', 'CMI')
-        ] %}
-        max(case when weights.setting = '{{ setting }}' and weights.indicator = '{{ indicator }}' then weights.weight end)
-            as w_{{ setting[:3] | lower }}_{{ indicator | lower }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        max(case when weights.setting = 'OUTPATIENT' and weights.indicator = 'PERSONS' then weights.weight end)
+            as w_out_persons,
+        max(case when weights.setting = 'OUTPATIENT' and weights.indicator = 'VISITS' then weights.weight end)
+            as w_out_visits,
+        max(case when weights.setting = 'OUTPATIENT' and weights.indicator = 'REG_PHYSICIANS' then weights.weight end)
+            as w_out_reg_physicians,
+        max(case when weights.setting = 'OUTPATIENT' and weights.indicator = 'VISITING_PHYSICIANS' then weights.weight end)
+            as w_out_visiting_physicians,
+        max(case when weights.setting = 'OUTPATIENT' and weights.indicator = 'CMI' then weights.weight end)
+            as w_out_cmi,
+        max(case when weights.setting = 'INPATIENT' and weights.indicator = 'PERSONS' then weights.weight end)
+            as w_inp_persons,
+        max(case when weights.setting = 'INPATIENT' and weights.indicator = 'PATIENT_DAYS' then weights.weight end)
+            as w_inp_patient_days,
+        max(case when weights.setting = 'INPATIENT' and weights.indicator = 'NURSES' then weights.weight end)
+            as w_inp_nurses,
+        max(case when weights.setting = 'INPATIENT' and weights.indicator = 'CMI' then weights.weight end)
+            as w_inp_cmi
     from indicators
     inner join weights
         on indicators.quarter_start >= weights.valid_from

@@ -148,7 +148,10 @@ final as (
         cast(chosen.pv3 as decimal(4, 2)) as fitted_pv3,
         cast(chosen.tier_cost as decimal(20, 2)) as tier_cost_fitted
     from budgeted
-    cross join (select * from candidates where direction = 'DEFAULT') as defaults
+    cross join (
+        select * from candidates
+        where direction = 'DEFAULT'
+    ) as defaults
     left join chosen
         on budgeted.area_no_h = chosen.area_no_h
             and budgeted.fee_quarter = chosen.fee_quarter

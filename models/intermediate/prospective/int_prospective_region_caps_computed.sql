@@ -44,21 +44,28 @@ claimed as (
 
 ),
 
-growth as (
+remaining as (
 
     select
         region_inputs.*,
         coalesce(claimed.claimed_points, 0) as claimed_points,
         region_inputs.budget_amt - region_inputs.delivered_amt - region_inputs.prior_paid_amt
-        - region_inputs.excluded_amt as remaining_budget_amt,
-        cast(region_inputs.budget_amt - region_inputs.delivered_amt - region_inputs.prior_paid_amt
-            - region_inputs.excluded_amt as double) / cast(region_inputs.base_income_amt as double) - 1 as y_growth_exact,
-        cast(coalesce(claimed.claimed_points, 0) as double) / cast(region_inputs.base_income_amt as double) - 1
-            as z_growth_exact
+        - region_inputs.excluded_amt as remaining_budget_amt
     from region_inputs
     left join claimed
-        on region_inputs.area_no_h = claimed.area_no_h
+        on
+            region_inputs.area_no_h = claimed.area_no_h
             and region_inputs.fee_quarter = claimed.fee_quarter
+
+),
+
+growth as (
+
+    select
+        *,
+        cast(remaining_budget_amt as double) / cast(base_income_amt as double) - 1 as y_growth_exact,
+        cast(claimed_points as double) / cast(base_income_amt as double) - 1 as z_growth_exact
+    from remaining
 
 ),
 

@@ -25,28 +25,42 @@ bands as (
 
 ),
 
-paid as (
+tier_payments as (
 
     select
         tiers.*,
         fitted.fitted_pv1,
         fitted.fitted_pv2,
         fitted.fitted_pv3,
-        {%- for kind in ['default', 'fitted'] %}
-        case
-            when tiers.settlement_status = 'NO_EXCESS' then cast(tiers.approved_points as decimal(20, 2))
-            when tiers.settlement_status = 'TIERED'
-                then cast(
-                    tiers.base_points_adjusted + tiers.protected_points + tiers.tier1_points * fitted.{{ kind }}_pv1
-                    + tiers.tier2_points * fitted.{{ kind }}_pv2 + tiers.tier3_points * fitted.{{ kind }}_pv3
-                    as decimal(20, 2)
-                )
-        end as paid_points_{{ kind }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        tiers.tier1_points * fitted.default_pv1 + tiers.tier2_points * fitted.default_pv2
+        + tiers.tier3_points * fitted.default_pv3 as tier_paid_default,
+        tiers.tier1_points * fitted.fitted_pv1 + tiers.tier2_points * fitted.fitted_pv2
+        + tiers.tier3_points * fitted.fitted_pv3 as tier_paid_fitted
     from tiers
     left join fitted
-        on tiers.area_no_h = fitted.area_no_h
+        on
+            tiers.area_no_h = fitted.area_no_h
             and tiers.fee_quarter = fitted.fee_quarter
+
+),
+
+paid as (
+
+    select
+        *,
+        cast(
+            case
+                when settlement_status = 'NO_EXCESS' then approved_points
+                when settlement_status = 'TIERED' then base_points_adjusted + protected_points + tier_paid_default
+            end as decimal(20, 2)
+        ) as paid_points_default,
+        cast(
+            case
+                when settlement_status = 'NO_EXCESS' then approved_points
+                when settlement_status = 'TIERED' then base_points_adjusted + protected_points + tier_paid_fitted
+            end as decimal(20, 2)
+        ) as paid_points_fitted
+    from tier_payments
 
 ),
 
@@ -54,34 +68,47 @@ averaged as (
 
     select
         *,
-        {%- for kind in ['default', 'fitted'] %}
         case
             when approved_points > 0
-                then cast(cast(paid_points_{{ kind }} as double) / cast(approved_points as double) as decimal(12, 8))
-        end as avg_pv_{{ kind }}{{ ',' if not loop.last }}
-        {%- endfor %}
+                then cast(cast(paid_points_default as double) / cast(approved_points as double) as decimal(12, 8))
+        end as avg_pv_default,
+        case
+            when approved_points > 0
+                then cast(cast(paid_points_fitted as double) / cast(approved_points as double) as decimal(12, 8))
+        end as avg_pv_fitted
     from paid
+
+),
+
+banded as (
+
+    select
+        *,
+        round(avg_pv_default, {{ band_decimals }}) as avg_pv_default_banded,
+        round(avg_pv_fitted, {{ band_decimals }}) as avg_pv_fitted_banded
+    from averaged
 
 ),
 
 final as (
 
     select
-        averaged.*,
-        {%- for kind in ['default', 'fitted'] %}
-        cast(averaged.approved_points - averaged.paid_points_{{ kind }} as decimal(20, 2)) as recovered_points_{{ kind }},
-        cast(averaged.paid_points_{{ kind }} - averaged.base_points as decimal(20, 2)) as income_change_points_{{ kind }},
-        band_{{ kind }}.band_code as pv_band_{{ kind }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from averaged
-    {%- for kind in ['default', 'fitted'] %}
-    left join bands as band_{{ kind }}
-        on (band_{{ kind }}.min_point_value is null
-            or round(averaged.avg_pv_{{ kind }}, {{ band_decimals }}) >= band_{{ kind }}.min_point_value)
-            and (band_{{ kind }}.max_point_value is null
-                or round(averaged.avg_pv_{{ kind }}, {{ band_decimals }}) < band_{{ kind }}.max_point_value)
-            and averaged.avg_pv_{{ kind }} is not null
-    {%- endfor %}
+        banded.*,
+        cast(banded.approved_points - banded.paid_points_default as decimal(20, 2)) as recovered_points_default,
+        cast(banded.paid_points_default - banded.base_points as decimal(20, 2)) as income_change_points_default,
+        band_default.band_code as pv_band_default,
+        cast(banded.approved_points - banded.paid_points_fitted as decimal(20, 2)) as recovered_points_fitted,
+        cast(banded.paid_points_fitted - banded.base_points as decimal(20, 2)) as income_change_points_fitted,
+        band_fitted.band_code as pv_band_fitted
+    from banded
+    left join bands as band_default
+        on
+            (band_default.min_point_value is null or banded.avg_pv_default_banded >= band_default.min_point_value)
+            and (band_default.max_point_value is null or banded.avg_pv_default_banded < band_default.max_point_value)
+    left join bands as band_fitted
+        on
+            (band_fitted.min_point_value is null or banded.avg_pv_fitted_banded >= band_fitted.min_point_value)
+            and (band_fitted.max_point_value is null or banded.avg_pv_fitted_banded < band_fitted.max_point_value)
 
 )
 

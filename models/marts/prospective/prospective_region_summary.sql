@@ -84,12 +84,12 @@ rated as (
 
     select
         *,
-        {%- for kind in ['default', 'fitted'] %}
         case
-            when claimed_points > 0
-                then cast(discounted_points_{{ kind }} as double) / cast(claimed_points as double)
-        end as discount_rate_{{ kind }}{{ ',' if not loop.last }}
-        {%- endfor %}
+            when claimed_points > 0 then cast(discounted_points_default as double) / cast(claimed_points as double)
+        end as discount_rate_default,
+        case
+            when claimed_points > 0 then cast(discounted_points_fitted as double) / cast(claimed_points as double)
+        end as discount_rate_fitted
     from joined
 
 ),

@@ -59,7 +59,10 @@ final_values as (
         case when directions.direction = 'SHORT' then tiers.min_point_value else tiers.max_point_value end as bound
     from tiers
     cross join (select distinct direction from steps) as directions
-    left join (select * from sequenced where from_last = 1) as last_steps
+    left join (
+        select * from sequenced
+        where from_last = 1
+    ) as last_steps
         on tiers.tier = last_steps.tier
             and directions.direction = last_steps.direction
 

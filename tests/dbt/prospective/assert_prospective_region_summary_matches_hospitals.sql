@@ -39,8 +39,8 @@ compared as (
         case
             when coalesce(hospitals.hospitals, 0) <> summary.hospitals then 'hospitals differ'
             when summary.hospitals > 0 and (
-                hospitals.tier1_points <> summary.tier1_points or hospitals.tier4_points <> summary.tier4_points
-            ) then 'tier points differ'
+                    hospitals.tier1_points <> summary.tier1_points or hospitals.tier4_points <> summary.tier4_points
+                ) then 'tier points differ'
             when coalesce(hospitals.incomplete, 0) <> summary.hospitals_incomplete then 'incomplete hospitals differ'
             when summary.hospitals_no_excess + summary.hospitals_highest_tier_1 + summary.hospitals_highest_tier_2
                 + summary.hospitals_highest_tier_3 + summary.hospitals_highest_tier_4 + summary.hospitals_incomplete

@@ -29,9 +29,11 @@ checked as (
                 and (tier1_points > tier1_width_points or tier2_points > tier2_width_points or tier3_points > tier3_width_points)
                 then 'a tier passes its width'
             when settlement_status = 'TIERED'
-                and ((tier2_points > 0 and tier1_points < tier1_width_points)
+                and (
+                    (tier2_points > 0 and tier1_points < tier1_width_points)
                     or (tier3_points > 0 and tier2_points < tier2_width_points)
-                    or (tier4_points > 0 and tier3_points < tier3_width_points))
+                    or (tier4_points > 0 and tier3_points < tier3_width_points)
+                )
                 then 'tiers not filled in order'
             when settlement_status = 'TIERED'
                 and (paid_points_default < base_points_adjusted + protected_points or paid_points_default > approved_points)
