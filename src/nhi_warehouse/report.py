@@ -1137,6 +1137,8 @@ def build_html(
     con: duckdb.DuckDBPyConnection, area: str, quarter: str | None, *, source: str = ""
 ) -> tuple[str, Context]:
     """The report page for the region and quarter, from an open read-only connection."""
+    from nhi_warehouse.report_prospective import section_prospective
+
     ctx = _context(con, area, quarter)
     sections = [
         section_point_values(con, ctx),
@@ -1144,6 +1146,7 @@ def build_html(
         section_reexam(con, ctx),
         section_referral(con, ctx),
         section_care_plan(con, ctx),
+        section_prospective(con, ctx),
     ]
     nav = " · ".join(f'<a href="#{esc(s.key)}">{esc(s.heading)}</a>' for s in sections)
     title = f"共管會議資料 {ctx.region_zh} {roc_quarter(ctx.quarter)} — Co-management meeting report"
@@ -1194,6 +1197,31 @@ def render_report(warehouse: Path, area: str, quarter: str | None, out: Path) ->
         con.close()
     out = Path(out)
     target = out if out.suffix.lower() == ".html" else out / f"co_management_{ctx.area}_{ctx.quarter}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    os.replace(temporary, target)
+    return target
+
+
+def render_statement(warehouse: Path, hosp_id: str, quarter: str | None, out: Path, area: str | None = None) -> Path:
+    """Render one hospital's prospective-budget statement (report_prospective.statement_html) as
+    ``prospective_<hosp_id>_<quarter>.html`` in ``out`` (or at ``out`` ending in ``.html``)."""
+    from nhi_warehouse.report_prospective import statement_html
+
+    warehouse = Path(warehouse)
+    if not warehouse.is_file():
+        raise ReportError(f"warehouse {warehouse} does not exist")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+    try:
+        page, shown = statement_html(con, hosp_id, quarter, area)
+    finally:
+        con.close()
+    out = Path(out)
+    target = out if out.suffix.lower() == ".html" else out / f"prospective_{hosp_id}_{shown}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text(page, encoding="utf-8")
@@ -1271,6 +1299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=None, help="output folder or .html path (default: data/reports/)")
     parser.add_argument("--pdf", action="store_true", help="also print a PDF beside the HTML with headless Chromium")
+    parser.add_argument(
+        "--hospital",
+        help="instead of the region's report, one hospital's prospective-budget statement "
+        "(前瞻式預算管理 個別醫院結算)",
+    )
     options = parser.parse_args(argv)
     try:
         warehouse = options.warehouse or default_warehouse()
@@ -1280,7 +1313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = Settings.from_env().root / DEFAULT_OUT
         else:
             out = options.out
-        report = render_report(warehouse, options.area, options.quarter, out)
+        if options.hospital:
+            report = render_statement(warehouse, options.hospital, options.quarter, out, options.area)
+        else:
+            report = render_report(warehouse, options.area, options.quarter, out)
         print(f"report: {report}")
         if options.pdf:
             print(f"pdf: {print_pdf(report)}")
