@@ -193,7 +193,7 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "invalid_rate": "try_cast(OPD_SHARE as double) not between 0 and 1 or "
             + " or ".join(f"try_cast({c} as double) <= 0" for c in ["OPD_CMI_BASE", "OPD_CMI", "IPD_CMI_BASE"])
             + " or try_cast(IPD_CMI as double) <= 0",
-            "unknown_institution": f"HOSP_ID not in (select HOSP_ID from {parquet(root, 'hosb')})",
+            "unknown_institution": f"HOSP_ID not in {hosb_ids}",
             "not_a_hospital": f"HOSP_ID in (select HOSP_ID from {parquet(root, 'hosb')} "
             "where HOSP_CONT_TYPE not in ('1','2','3'))",
         },
