@@ -25,6 +25,7 @@ SECTION_HEADINGS = (
     "20類重要檢查(驗) 再執行率 Re-execution rates",
     "電子轉診回復率 Referral reply rates",
     "照護率 Care-plan coverage",
+    "前瞻式預算管理 Hospital prospective budget",
 )
 CHARTS = ("point-value-trend", "price-volume", "reexam", "referral", "care-plan")
 
@@ -149,7 +150,7 @@ def test_report_file_is_self_contained(report: Path, warehouse: Path) -> None:
     assert "<link" not in page
 
 
-def test_browser_shows_the_five_sections(dom: Page) -> None:
+def test_browser_shows_the_six_sections(dom: Page) -> None:
     assert dom.headings == list(SECTION_HEADINGS)
 
 
