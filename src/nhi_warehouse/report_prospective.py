@@ -17,7 +17,7 @@ from nhi_warehouse import report as R
 HEADING = "前瞻式預算管理 Hospital prospective budget"
 STATUS_ZH = {"NO_EXCESS": "未超出0階 no excess", "TIERED": "分階折付 tiered", "INCOMPLETE": "無法計算 incomplete"}
 BANDS = (("hospitals_pv_ge_098", "≥ 0.98"), ("hospitals_pv_095_097", "0.95–0.97"),
-         ("hospitals_pv_090_094", "0.90–0.94"), ("hospitals_pv_lt_090", "< 0.90"))  # fmt: skip
+         ("hospitals_pv_090_094", "0.90–0.94"), ("hospitals_pv_lt_090", "&lt; 0.90"))  # fmt: skip
 OUTPATIENT = (  # (label, weight, base column, current column, growth column): slide 22
     ("門診歸戶人數 outpatient persons", "65 %", "opd_persons_base", "opd_persons", "opd_persons_growth"),
     ("門診人次 visits", "10 %", "opd_visits_base", "opd_visits", "opd_visits_growth"),
