@@ -1179,29 +1179,37 @@ def _source_label(warehouse: Path) -> str:
     return warehouse.name
 
 
+def _connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    if not warehouse.is_file():
+        raise ReportError(f"warehouse {warehouse} does not exist")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+
+
+def _write_page(page: str, out: Path, name: str) -> Path:
+    """Write ``page`` to ``out`` (a path ending in .html) or ``out / name``, atomically."""
+    target = out if out.suffix.lower() == ".html" else out / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    os.replace(temporary, target)
+    return target
+
+
 def render_report(warehouse: Path, area: str, quarter: str | None, out: Path) -> Path:
     """Render the report for ``area`` ('1'–'6') and ``quarter`` ('2025Q4'; None = the latest quarter in
     point_value_settlement / point_value_forecast) from the DuckDB file ``warehouse`` (the build warehouse
     or the published ``nhi_marts.duckdb``, opened read-only). ``out`` is a folder (the file is named
     ``co_management_<area>_<quarter>.html``) or a path ending in ``.html``. Returns the file written."""
     warehouse = Path(warehouse)
-    if not warehouse.is_file():
-        raise ReportError(f"warehouse {warehouse} does not exist")
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as error:
-        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+    con = _connect_read_only(warehouse)
     try:
         page, ctx = build_html(con, area, quarter, source=_source_label(warehouse))
     finally:
         con.close()
-    out = Path(out)
-    target = out if out.suffix.lower() == ".html" else out / f"co_management_{ctx.area}_{ctx.quarter}.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    return _write_page(page, Path(out), f"co_management_{ctx.area}_{ctx.quarter}.html")
 
 
 def render_statement(warehouse: Path, hosp_id: str, quarter: str | None, out: Path, area: str | None = None) -> Path:
@@ -1209,24 +1217,12 @@ def render_statement(warehouse: Path, hosp_id: str, quarter: str | None, out: Pa
     ``prospective_<hosp_id>_<quarter>.html`` in ``out`` (or at ``out`` ending in ``.html``)."""
     from nhi_warehouse.report_prospective import statement_html
 
-    warehouse = Path(warehouse)
-    if not warehouse.is_file():
-        raise ReportError(f"warehouse {warehouse} does not exist")
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as error:
-        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+    con = _connect_read_only(Path(warehouse))
     try:
         page, shown = statement_html(con, hosp_id, quarter, area)
     finally:
         con.close()
-    out = Path(out)
-    target = out if out.suffix.lower() == ".html" else out / f"prospective_{hosp_id}_{shown}.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    return _write_page(page, Path(out), f"prospective_{hosp_id}_{shown}.html")
 
 
 def find_chromium() -> str | None:
