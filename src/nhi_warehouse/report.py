@@ -1234,6 +1234,8 @@ def build_html(
     con: duckdb.DuckDBPyConnection, area: str, quarter: str | None, *, source: str = ""
 ) -> tuple[str, Context]:
     """The report page for the region and quarter, from an open read-only connection."""
+    from nhi_warehouse.report_prospective import section_prospective
+
     ctx = _context(con, area, quarter)
     sections = [
         section_point_values(con, ctx),
@@ -1241,6 +1243,7 @@ def build_html(
         section_reexam(con, ctx),
         section_referral(con, ctx),
         section_care_plan(con, ctx),
+        section_prospective(con, ctx),
     ]
     # Sections 6-9 (open-list items, hospital claims overview, 中醫, review deductions) live in their own
     # module, which imports the helpers above: imported here, when this module is complete.
@@ -1278,29 +1281,50 @@ def _source_label(warehouse: Path) -> str:
     return warehouse.name
 
 
+def _connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    if not warehouse.is_file():
+        raise ReportError(f"warehouse {warehouse} does not exist")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+
+
+def _write_page(page: str, out: Path, name: str) -> Path:
+    """Write ``page`` to ``out`` (a path ending in .html) or ``out / name``, atomically."""
+    target = out if out.suffix.lower() == ".html" else out / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    os.replace(temporary, target)
+    return target
+
+
 def render_report(warehouse: Path, area: str, quarter: str | None, out: Path) -> Path:
     """Render the report for ``area`` ('1'–'6') and ``quarter`` ('2025Q4'; None = the latest quarter in
     point_value_settlement / point_value_forecast) from the DuckDB file ``warehouse`` (the build warehouse
     or the published ``nhi_marts.duckdb``, opened read-only). ``out`` is a folder (the file is named
     ``co_management_<area>_<quarter>.html``) or a path ending in ``.html``. Returns the file written."""
     warehouse = Path(warehouse)
-    if not warehouse.is_file():
-        raise ReportError(f"warehouse {warehouse} does not exist")
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as error:
-        raise ReportError(f"cannot open {warehouse} read-only: {error}") from error
+    con = _connect_read_only(warehouse)
     try:
         page, ctx = build_html(con, area, quarter, source=_source_label(warehouse))
     finally:
         con.close()
-    out = Path(out)
-    target = out if out.suffix.lower() == ".html" else out / f"co_management_{ctx.area}_{ctx.quarter}.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    return _write_page(page, Path(out), f"co_management_{ctx.area}_{ctx.quarter}.html")
+
+
+def render_statement(warehouse: Path, hosp_id: str, quarter: str | None, out: Path, area: str | None = None) -> Path:
+    """Render one hospital's prospective-budget statement (report_prospective.statement_html) as
+    ``prospective_<hosp_id>_<quarter>.html`` in ``out`` (or at ``out`` ending in ``.html``)."""
+    from nhi_warehouse.report_prospective import statement_html
+
+    con = _connect_read_only(Path(warehouse))
+    try:
+        page, shown = statement_html(con, hosp_id, quarter, area)
+    finally:
+        con.close()
+    return _write_page(page, Path(out), f"prospective_{hosp_id}_{shown}.html")
 
 
 def find_chromium() -> str | None:
@@ -1373,6 +1397,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=None, help="output folder or .html path (default: data/reports/)")
     parser.add_argument("--pdf", action="store_true", help="also print a PDF beside the HTML with headless Chromium")
+    parser.add_argument(
+        "--hospital",
+        help="instead of the region's report, one hospital's prospective-budget statement "
+        "(前瞻式預算管理 個別醫院結算)",
+    )
     options = parser.parse_args(argv)
     try:
         warehouse = options.warehouse or default_warehouse()
@@ -1382,7 +1411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = Settings.from_env().root / DEFAULT_OUT
         else:
             out = options.out
-        report = render_report(warehouse, options.area, options.quarter, out)
+        if options.hospital:
+            report = render_statement(warehouse, options.hospital, options.quarter, out, options.area)
+        else:
+            report = render_report(warehouse, options.area, options.quarter, out)
         print(f"report: {report}")
         if options.pdf:
             print(f"pdf: {print_pdf(report)}")

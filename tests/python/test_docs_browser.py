@@ -6,6 +6,7 @@ the mart validation, and the static dbt docs (`nhi docs`). Headless Chromium ren
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -69,7 +70,11 @@ def data_docs(demo_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tu
 def dbt_docs(demo_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert demo_build.returncode == 0, demo_build.output[-3000:]
     work = tmp_path_factory.mktemp("dbt-docs")
-    result = run_dbt(["docs", "generate", "--static"], demo_build.raw_root, demo_build.duckdb_path, work)
+    # `dbt docs generate` runs the on-run-start hooks, which write the warehouse: generate from a
+    # copy, so the session's demo warehouse stays as its build left it (test_publish checks that)
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy2(demo_build.duckdb_path, warehouse)
+    result = run_dbt(["docs", "generate", "--static"], demo_build.raw_root, warehouse, work)
     assert result.returncode == 0, result.stdout[-3000:]
     page = work / "target" / "static_index.html"
     assert page.is_file()

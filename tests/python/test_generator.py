@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "models/staging/nhird/_nhird__sources.yml"
 RULES = ROOT / "seeds/reference/quarantine_rules.csv"
 MONTHLY = ("cd", "oo", "dd", "lab_upload", "referral")
-SINGLE = ("hosb", "budget", "pv_announced")
+SINGLE = ("hosb", "budget", "pv_announced", "hosp_prospective", "prospective_region")
 
 
 def contract() -> dict[str, dict]:
@@ -183,6 +183,30 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "invalid_date": f"{d('ISSUE_DATE')} is null or (RECV_DATE is not null and {d('RECV_DATE')} is null) "
             f"or (REPLY_DATE is not null and {d('REPLY_DATE')} is null)",
             "dates_out_of_order": f"{d('RECV_DATE')} < {d('ISSUE_DATE')} or {d('REPLY_DATE')} < {d('ISSUE_DATE')}",
+        },
+        "hosp_prospective": {
+            "missing_key": "HOSP_ID is null or FEE_QUARTER is null",
+            "invalid_quarter": "not regexp_full_match(FEE_QUARTER, '[0-9]{4}Q[1-4]')",
+            "invalid_points": f"{n('BASE_POINTS')} < 0 or {n('PROTECTED_POINTS')} < 0",
+            "invalid_count": " or ".join(
+                f"{n(c)} < 0" for c in ["REG_PHYSICIANS_BASE", "REG_PHYSICIANS", "NURSES_BASE", "NURSES"]
+            ),
+            "invalid_rate": "try_cast(OPD_SHARE as double) not between 0 and 1 or "
+            + " or ".join(f"try_cast({c} as double) <= 0" for c in ["OPD_CMI_BASE", "OPD_CMI", "IPD_CMI_BASE"])
+            + " or try_cast(IPD_CMI as double) <= 0",
+            "unknown_institution": f"HOSP_ID not in {hosb_ids}",
+            "not_a_hospital": f"HOSP_ID in (select HOSP_ID from {parquet(root, 'hosb')} "
+            "where HOSP_CONT_TYPE not in ('1','2','3'))",
+        },
+        "prospective_region": {
+            "missing_key": "AREA_NO_H is null or FEE_QUARTER is null",
+            "unknown_region": "AREA_NO_H not in ('1','2','3','4','5','6')",
+            "invalid_quarter": "not regexp_full_match(FEE_QUARTER, '[0-9]{4}Q[1-4]')",
+            "invalid_amount": " or ".join(
+                f"try_cast({c} as double) < 0" for c in ("BUDGET_AMT", "DELIVERED_AMT", "PRIOR_PAID_AMT")
+            )
+            + " or try_cast(EXCLUDED_AMT as double) < 0"
+            + " or try_cast(BASE_INCOME_AMT as double) <= 0",
         },
         "hosb": {
             "missing_key": "HOSP_ID is null",

@@ -69,17 +69,25 @@ def test_missing_required_column_names_the_file_and_column(tiny_extract: Path, t
 
 
 def test_absent_optional_table_is_empty(tiny_extract: Path, tmp_path: Path) -> None:
-    raw = copy_extract(tiny_extract, tmp_path / "raw", without=("dd", "pv_announced"))
+    absent = ("dd", "pv_announced", "hosp_prospective", "prospective_region")
+    raw = copy_extract(tiny_extract, tmp_path / "raw", without=absent)
     result = run_dbt(
-        ["run", "--select", "stg_nhird__dd", "stg_nhird__pv_announced", "base_nhird__dd", "base_nhird__pv_announced"],
+        [
+            "run",
+            "--select",
+            *(f"stg_nhird__{table}" for table in absent),
+            *(f"base_nhird__{table}" for table in absent),
+        ],
         raw,
         tmp_path / "w.duckdb",
         tmp_path,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "raw.dd: optional table absent" in result.stdout
+    assert "raw.hosp_prospective: optional table absent" in result.stdout
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from staging.stg_nhird__dd").fetchall()[0][0] == 0
+        for table in absent:
+            assert con.execute(f"select count(*) from staging.stg_nhird__{table}").fetchall()[0][0] == 0
 
 
 def test_absent_optional_column_is_null(tiny_extract: Path, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ SECTION_HEADINGS = (
     "醫院申報概況 Hospital claims overview",
     "中醫 Chinese-medicine utilisation",
     "核減率 Review deductions",
+    "前瞻式預算管理 Hospital prospective budget",
 )
 CHARTS = (
     "point-value-trend",

@@ -49,10 +49,24 @@ def test_quarantine_counts_equal_what_the_generator_injected(demo_build: Build) 
     assert all(rows == 0 for key, rows in counted.items() if key not in injected)
 
 
-CROSS_TABLE_RULES = {"orphan_order", "unknown_institution", "unknown_prescriber"}
+CROSS_TABLE_RULES = {"orphan_order", "unknown_institution", "unknown_prescriber", "not_a_hospital"}
 
 
-@pytest.mark.parametrize("table", ["hosb", "cd", "oo", "dd", "lab_upload", "referral", "budget", "pv_announced"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "hosb",
+        "cd",
+        "oo",
+        "dd",
+        "lab_upload",
+        "referral",
+        "budget",
+        "pv_announced",
+        "hosp_prospective",
+        "prospective_region",
+    ],
+)
 def test_staging_keeps_every_good_row_once(demo_build: Build, table: str) -> None:
     """Staged rows = the generator's good rows (re-delivered duplicates collapse onto them) plus
     the rows it injected against cross-table rules, which pass staging and are quarantined in

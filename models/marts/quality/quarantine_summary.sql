@@ -9,7 +9,7 @@ with rules as (
 
 rejected as (
 
-    {% for table_name in ['hosb', 'cd', 'oo', 'dd', 'lab_upload', 'referral', 'budget', 'pv_announced'] %}
+    {% for table_name in ['hosb', 'cd', 'oo', 'dd', 'lab_upload', 'referral', 'budget', 'pv_announced', 'hosp_prospective', 'prospective_region'] %}
         select
             table_name,
             rule_name
@@ -20,6 +20,11 @@ rejected as (
         table_name,
         rule_name
     from {{ ref('int_claims_quarantined') }}
+    union all
+    select
+        table_name,
+        rule_name
+    from {{ ref('int_prospective_inputs_quarantined') }}
 
 ),
 

@@ -29,6 +29,7 @@ class GeneratorConfig:
     workers: int | None = None  # None: automatic (1 for small runs, else up to 2)
     rules_csv: str | Path | None = None  # default: seeds/reference/quarantine_rules.csv
     budget_includes_inpatient: bool = True  # HOSPITAL budget base: cd + dd (default, as the marts) or cd only
+    prospective_regions: tuple[str, ...] = ("3",)  # regions whose hospitals get prospective-budget inputs (中區)
 
     def __post_init__(self) -> None:
         if self.size not in SIZES:
@@ -44,6 +45,9 @@ class GeneratorConfig:
             raise ValueError("bad_share and duplicate_share must be in [0, 0.5)")
         if self.n_persons < 10:
             raise ValueError("persons must be at least 10")
+        self.prospective_regions = tuple(str(r) for r in self.prospective_regions)
+        if any(r not in ("1", "2", "3", "4", "5", "6") for r in self.prospective_regions):
+            raise ValueError(f"prospective_regions must be region codes 1-6, not {self.prospective_regions!r}")
         if self.extract_date is not None and not isinstance(self.extract_date, dt.date):
             self.extract_date = dt.date.fromisoformat(str(self.extract_date))
         if self.extract_date is not None and self.extract_date <= self.month_start(self.months):

@@ -18,6 +18,7 @@ import pyarrow as pa
 from . import catalog as C
 from . import inject as J
 from . import month as M
+from . import prospective as P
 from . import writer as W
 from .config import GeneratorConfig
 from .plan import Plan, build_plan
@@ -166,16 +167,20 @@ def generate(config: GeneratorConfig) -> dict:
     budget_tbl, pv_tbl, finance = _finance(cfg, span, results, extract)
     rows["hosb"], rows["budget"], rows["pv_announced"] = (
         hosb_tbl.num_rows, budget_tbl.num_rows, pv_tbl.num_rows)  # fmt: skip
+    hp_tbl, pr_tbl, prospective = P.build(cfg, span, results, inst, budget_tbl, extract)
+    rows["hosp_prospective"], rows["prospective_region"] = hp_tbl.num_rows, pr_tbl.num_rows
 
     done("finance")
     # bad rows and duplicates
     pools = {t: _pool_from_samples(results, t) for t in ("cd", "oo", "dd", "lab_upload")}
     pools["referral"] = (ref_tbl, ref_months.astype(object))
-    for name, tbl in (("hosb", hosb_tbl), ("budget", budget_tbl), ("pv_announced", pv_tbl)):
+    singles = {"hosb": hosb_tbl, "budget": budget_tbl, "pv_announced": pv_tbl,
+               "hosp_prospective": hp_tbl, "prospective_region": pr_tbl}  # fmt: skip
+    for name, tbl in singles.items():
         pools[name] = (tbl, np.array([""] * tbl.num_rows, dtype=object))
     first_quarter = f"{span[0][0]}Q{(span[0][1] - 1) // 3 + 1}"
-    injected, unsupported, bad_by_table = _bad_rows(cfg, rules, rows, pools, first_quarter)
-    singles = {"hosb": hosb_tbl, "budget": budget_tbl, "pv_announced": pv_tbl}
+    context = {"clinic_ids": W.take(inst.hosp_id, np.flatnonzero(inst.type == C.T_WM)).to_pylist()}
+    injected, unsupported, bad_by_table = _bad_rows(cfg, rules, rows, pools, first_quarter, context)
     _write_bad(cfg, out, bad_by_table, singles)
     done("bad_rows")
     duplicates = _duplicates(cfg, out, results, rows)
@@ -197,8 +202,9 @@ def generate(config: GeneratorConfig) -> dict:
         "claims_per_second": round(rows["cd"] / seconds, 1) if seconds > 0 else None,
         "files": {
             "layout": "<table>/fee_ym=YYYYMM/part-0.* (cd, oo, dd); <table>/month=YYYYMM/part-0.* "
-            "(lab_upload by FUNC_DATE, referral by ISSUE_DATE); hosb, budget, pv_announced as "
-            "<table>/<table>.*; bad rows in late-fix-0.parquet / late-fix-0.csv (invalid_date "
+            "(lab_upload by FUNC_DATE, referral by ISSUE_DATE); hosb, budget, pv_announced, "
+            "hosp_prospective, prospective_region as <table>/<table>.*; bad rows in late-fix-0.parquet / "
+            "late-fix-0.csv (invalid_date "
             "rows always CSV), duplicates in rerun-0.*",
             "rows_means": "good rows (distinct natural keys, passing every rule); files also hold "
             "the injected bad rows and the re-delivered duplicates",
@@ -206,6 +212,7 @@ def generate(config: GeneratorConfig) -> dict:
         "unsupported_rules": unsupported,
         "plan": plan.stats,
         "finance": finance,
+        "prospective": prospective,
         "referral_fee_lines": {
             "total": int(sum(r["fee_lines"] for r in results)),
             "without_platform_referral": int(sum(r["unbacked_fee_lines"] for r in results)),
@@ -370,6 +377,7 @@ def _bad_rows(
     rows: dict[str, int],
     pools: dict[str, tuple[pa.Table, np.ndarray]],
     first_quarter: str,
+    context: dict | None = None,
 ) -> tuple[dict[str, dict[str, int]], list[str], dict[str, list]]:
     rng = np.random.default_rng(np.random.SeedSequence([int(cfg.seed), 3]))
     injected: dict[str, dict[str, int]] = {}
@@ -395,7 +403,7 @@ def _bad_rows(
             continue
         offset = counters.get(table, 0)
         templates, tparts = J.cycle_templates(pool, parts, k, rng, offset)
-        res = J.make_bad_rows(table, rule, templates, offset, first_quarter)
+        res = J.make_bad_rows(table, rule, templates, offset, first_quarter, context)
         if res is None:
             unsupported.append(f"{table}.{rule}")
             injected[table][rule] = 0

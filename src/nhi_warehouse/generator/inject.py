@@ -13,7 +13,9 @@ rule of ``seeds/reference/quarantine_rules.csv`` and gets a natural key no good 
 * ``referral``: REFERRAL_NO ``TX…`` (good ones are ``TR…``); ``hosb``: HOSP_ID ``09…``
   (no region 9); ``unknown_institution`` claims: HOSP_ID ``08…`` (in no hosb row);
   ``unknown_prescriber`` claims: ORIG_HOSP_ID ``07…`` (in no hosb row);
-  ``budget``/``pv_announced``: quarters before the span for ``invalid_amount``.
+  ``budget``/``pv_announced``: quarters before the span for ``invalid_amount``;
+  ``hosp_prospective``/``prospective_region``: quarters before the span, ``08…`` HOSP_IDs
+  (``unknown_institution``) or a clinic's HOSP_ID (``not_a_hospital``).
 
 Rows that need an unparseable text (``invalid_date``) cannot be stored in a typed Parquet
 column, so they go to a CSV file beside the Parquet files of the same folder
@@ -275,7 +277,46 @@ def _finance_rule(table: str, rule: str, t: pa.Table, n0: int, first_quarter: st
     return None
 
 
-def make_bad_rows(table: str, rule: str, templates: pa.Table, counter: int, first_quarter: str) -> Bad:
+def _prospective_rule(table: str, rule: str, t: pa.Table, n0: int, first_quarter: str, clinic_ids: list[str]) -> Bad:
+    """hosp_prospective and prospective_region: every bad row gets a key no good row has (a
+    quarter before the span, an ``08…`` or clinic HOSP_ID, a region or quarter that is not one)."""
+    k = t.num_rows
+    before = [_quarter_before(first_quarter, 1 + n0 + j) for j in range(k)]
+    if table == "prospective_region":
+        if rule == "missing_key":
+            return _set(_null(t, "AREA_NO_H"), "FEE_QUARTER", before), False
+        if rule == "unknown_region":
+            return _set(_set(t, "AREA_NO_H", _cycle(["7", "0", "9"], k)), "FEE_QUARTER", before), False
+        if rule == "invalid_quarter":
+            return _set(t, "FEE_QUARTER", [f"{q[:4]}Q{5 + j % 4}" for j, q in enumerate(before)]), False
+        if rule == "invalid_amount":
+            amt = _np(t, "DELIVERED_AMT")
+            t = _set(t, "FEE_QUARTER", before)
+            return _set(t, "DELIVERED_AMT", W.decimal_array(-(np.abs(amt) + 100), 18, 2)), False
+        return None
+    if rule == "missing_key":
+        return _set(_null(t, "HOSP_ID"), "FEE_QUARTER", before), False
+    if rule == "invalid_quarter":
+        return _set(t, "FEE_QUARTER", [f"{q[:4]}Q{5 + j % 4}" for j, q in enumerate(before)]), False
+    if rule == "unknown_institution":
+        return _set(t, "HOSP_ID", [f"08{n0 + j:08d}" for j in range(k)]), False
+    if rule == "not_a_hospital":
+        if not clinic_ids:
+            return None
+        return _set(t, "HOSP_ID", [clinic_ids[(n0 + j) % len(clinic_ids)] for j in range(k)]), False
+    t = _set(t, "FEE_QUARTER", before)
+    if rule == "invalid_points":
+        return _set(t, "BASE_POINTS", -(np.abs(_np(t, "BASE_POINTS")) + 1)), False
+    if rule == "invalid_count":
+        return _set(t, "NURSES", -(np.abs(_np(t, "NURSES")) + 1).astype(np.int32)), False
+    if rule == "invalid_rate":
+        return _set(t, "OPD_SHARE", W.decimal_array(np.full(k, 12_500), 6, 4)), False
+    return None
+
+
+def make_bad_rows(
+    table: str, rule: str, templates: pa.Table, counter: int, first_quarter: str, context: dict | None = None
+) -> Bad:
     """(rows, is_text) or None if the rule is unknown to the generator."""
     if table in ("cd", "dd"):
         return _claim_rule(table, rule, templates, 9_000_000 + counter)
@@ -289,6 +330,9 @@ def make_bad_rows(table: str, rule: str, templates: pa.Table, counter: int, firs
         return _hosb_rule(rule, templates, counter)
     if table in ("budget", "pv_announced"):
         return _finance_rule(table, rule, templates, counter, first_quarter)
+    if table in ("hosp_prospective", "prospective_region"):
+        clinic_ids = (context or {}).get("clinic_ids", [])
+        return _prospective_rule(table, rule, templates, counter, first_quarter, clinic_ids)
     return None
 
 

@@ -430,6 +430,9 @@ def run_month(i: int) -> dict:
     delivered = general & (orig >= 0)
     cell_d = sector[delivered] * 6 + inst.region[attributed][delivered]
     delivered_pts = np.bincount(cell_d, weights=t_dot[delivered], minlength=24).reshape(4, 6)
+    # per institution, HOSPITAL sector (the prospective-budget inputs are built from these)
+    hosp_general = general & (sector == C.SEC_HOSP)
+    hosp_pts = np.bincount(attributed[hosp_general], weights=t_dot[hosp_general], minlength=inst.n)
 
     tick("points")
     # ------------------------------------------------------------ write cd and oo
@@ -540,7 +543,7 @@ def run_month(i: int) -> dict:
 
     tick("lab_upload")
     # ------------------------------------------------------------ inpatient
-    dd_tbl, dd_pts, dd_drug = _inpatient(rng, fee_ym, first_day, ndays, lag1, extract_day)
+    dd_tbl, dd_pts, dd_drug, dd_hosp_pts = _inpatient(rng, fee_ym, first_day, ndays, lag1, extract_day)
     samples["dd"] = _sample(srng, dd_tbl, "dd")
     if dd_tbl.num_rows:
         W.write(dd_tbl, out, W.partition_dir("dd", fee_ym), "part-0", fmt)
@@ -558,6 +561,8 @@ def run_month(i: int) -> dict:
         "delivered_points": delivered_pts,
         "dd_points": dd_pts,
         "dd_drug_points": dd_drug,
+        "hosp_points": hosp_pts,
+        "dd_hosp_points": dd_hosp_pts,
         "unbacked_fee_lines": n_unbacked,
         "fee_lines": int(is_ref.sum()),
         "samples": samples,
@@ -604,7 +609,7 @@ def _sample(rng: np.random.Generator, tbl: pa.Table, name: str) -> pa.Table | No
 
 def _inpatient(
     rng: np.random.Generator, fee_ym: str, first_day: int, ndays: int, lag1: np.ndarray, extract_day: int
-) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+) -> tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray]:
     st = _STATE
     inst, persons = st["inst"], st["persons"]
     if "adm_cum" not in st:
@@ -654,6 +659,7 @@ def _inpatient(
     ).astype(np.int64)
     dd_pts = np.bincount(inst.region[h], weights=t_dot, minlength=6)
     dd_drug = np.bincount(inst.region[h], weights=drug, minlength=6)
+    dd_hosp = np.bincount(h, weights=t_dot, minlength=inst.n)
     w = np.flatnonzero(appl <= extract_day)
     case = _choose(rng, [0, 1, 2], [0.8, 0.15, 0.05], k)
     tbl = pa.Table.from_arrays(
@@ -668,4 +674,4 @@ def _inpatient(
         ],
         schema=W.SCHEMAS["dd"],
     )  # fmt: skip
-    return tbl, dd_pts, dd_drug
+    return tbl, dd_pts, dd_drug, dd_hosp

@@ -60,12 +60,25 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("FLOAT_PV", pa.decimal32(8, 4)), ("AVG_PV", pa.decimal32(8, 4)),
         ("ANNOUNCED_DATE", D),
     ),
+    "hosp_prospective": _schema(
+        ("HOSP_ID", S), ("FEE_QUARTER", S), ("BASE_POINTS", I64), ("OPD_SHARE", pa.decimal32(6, 4)),
+        ("REG_PHYSICIANS_BASE", I32), ("REG_PHYSICIANS", I32), ("NURSES_BASE", I32), ("NURSES", I32),
+        ("OPD_CMI_BASE", pa.decimal32(8, 4)), ("OPD_CMI", pa.decimal32(8, 4)),
+        ("IPD_CMI_BASE", pa.decimal32(8, 4)), ("IPD_CMI", pa.decimal32(8, 4)),
+        ("FEE_ADJ_RATE", pa.decimal32(8, 6)), ("PROTECTED_POINTS", I64), ("BASE_AVG_PV", pa.decimal32(8, 4)),
+    ),
+    "prospective_region": _schema(
+        ("AREA_NO_H", S), ("FEE_QUARTER", S), ("BUDGET_AMT", pa.decimal64(18, 2)),
+        ("DELIVERED_AMT", pa.decimal64(18, 2)), ("PRIOR_PAID_AMT", pa.decimal64(18, 2)),
+        ("EXCLUDED_AMT", pa.decimal64(18, 2)), ("BASE_INCOME_AMT", pa.decimal64(18, 2)),
+    ),
 }  # fmt: skip
 
 MONTHLY_TABLES = ("cd", "oo", "dd")  # partitioned by FEE_YM
 MONTH_TABLES = ("lab_upload", "referral")  # partitioned by month of FUNC_DATE / ISSUE_DATE
-SINGLE_TABLES = ("hosb", "budget", "pv_announced")
-ALL_TABLES = ("hosb", "cd", "oo", "dd", "lab_upload", "referral", "budget", "pv_announced")
+SINGLE_TABLES = ("hosb", "budget", "pv_announced", "hosp_prospective", "prospective_region")
+ALL_TABLES = ("hosb", "cd", "oo", "dd", "lab_upload", "referral", "budget", "pv_announced",
+              "hosp_prospective", "prospective_region")  # fmt: skip
 NATURAL_KEYS = {
     "hosb": ["HOSP_ID"],
     "cd": ["HOSP_ID", "FEE_YM", "APPL_TYPE", "CASE_TYPE", "SEQ_NO"],
@@ -75,6 +88,8 @@ NATURAL_KEYS = {
     "referral": ["REFERRAL_NO"],
     "budget": ["SECTOR", "FEE_QUARTER", "AREA_NO_H"],
     "pv_announced": ["SECTOR", "FEE_QUARTER", "AREA_NO_H", "PV_KIND"],
+    "hosp_prospective": ["HOSP_ID", "FEE_QUARTER"],
+    "prospective_region": ["AREA_NO_H", "FEE_QUARTER"],
 }
 
 

@@ -73,7 +73,7 @@ NULLABLE_COLUMNS = frozenset({"CONT_E_DATE", "PART_CODE", "DRUG_DAY", "RECV_DATE
 OLD_DATES = frozenset({"ID_BIRTHDAY", "CONT_S_DATE", "CONT_E_DATE"})
 FUTURE_DATES = frozenset({"CONT_S_DATE", "CONT_E_DATE"})
 # Numbers that may be negative (every other number of the contract is >= 0).
-SIGNED_COLUMNS = frozenset({"ORDER_QTY"})
+SIGNED_COLUMNS = frozenset({"ORDER_QTY", "FEE_ADJ_RATE"})  # FEE_ADJ_RATE: drug-price cuts are negative
 # Text columns with a fixed format.
 TEXT_FORMATS = {"FEE_YM": r"^[0-9]{4}(0[1-9]|1[0-2])$", "FEE_QUARTER": r"^[0-9]{4}Q[1-4]$"}
 # Later date >= earlier date, per table (the contract's and the quarantine's order rules).
@@ -324,8 +324,8 @@ class Reference:
 
 
 def references(contract: dict[str, ContractTable]) -> tuple[Reference, ...]:
-    """oo -> cd claim key; cd, dd HOSP_ID -> hosb; cd ORIG_HOSP_ID (optional, 交付 prescriber;
-    empty on most claims) -> hosb (the contract's joins, the quarantine's rules)."""
+    """oo -> cd claim key; cd, dd, hosp_prospective HOSP_ID -> hosb; cd ORIG_HOSP_ID (optional, 交付
+    prescriber; empty on most claims) -> hosb (the contract's joins, the quarantine's rules)."""
     claim_key = contract["cd"].natural_key
     hosb_key = contract["hosb"].natural_key
     return (
@@ -333,6 +333,7 @@ def references(contract: dict[str, ContractTable]) -> tuple[Reference, ...]:
         Reference("_hosp_in_hosb", "cd", ("HOSP_ID",), "hosb", hosb_key),
         Reference("_orig_hosp_in_hosb", "cd", ("ORIG_HOSP_ID",), "hosb", hosb_key, "hosb(ORIG_HOSP_ID)"),
         Reference("_hosp_in_hosb", "dd", ("HOSP_ID",), "hosb", hosb_key),
+        Reference("_hosp_in_hosb", "hosp_prospective", ("HOSP_ID",), "hosb", hosb_key),
     )
 
 
