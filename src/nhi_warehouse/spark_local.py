@@ -446,8 +446,9 @@ def main(argv: list[str] | None = None) -> int:
             state = "running" if _carries_marker(int(str(entry["pid"])), home) else "gone"
             print(f"{entry['role']:<10} pid {entry['pid']:<8} {state:<8} log {entry['log']}")
         return 0 if entries else 1
-    spark = LocalSpark(home=home, warehouse=options.warehouse or home / "warehouse", workers=options.workers,
-                       thrift_port=options.port)  # fmt: skip
+    spark = LocalSpark(
+        home=home, warehouse=options.warehouse or home / "warehouse", workers=options.workers, thrift_port=options.port
+    )
     try:
         spark.start()  # no context manager: the processes outlive this command until `stop`
     except (LocalSparkError, KeyboardInterrupt) as error:

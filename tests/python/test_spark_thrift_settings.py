@@ -52,8 +52,16 @@ def dbt(
         NHI_SPARK_SHUFFLE_PARTITIONS="7",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    command = [DBT, *args, "--profiles-dir", str(profiles), "--target-path", str(work / "target"),
-               "--log-path", str(work / "logs")]  # fmt: skip
+    command = [
+        DBT,
+        *args,
+        "--profiles-dir",
+        str(profiles),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600)
 
 
@@ -65,8 +73,12 @@ def test_plain_keys_do_not_reach_the_server(thrift_server: LocalSpark) -> None:
     """The control: the server's defaults are not the project's, and a plain key does not change them."""
     from pyhive import hive
 
-    connection = hive.connect(host="127.0.0.1", port=thrift_server.thrift_port, username="nhi",
-                              configuration={"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"})  # fmt: skip
+    connection = hive.connect(
+        host="127.0.0.1",
+        port=thrift_server.thrift_port,
+        username="nhi",
+        configuration={"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"},
+    )
     try:
         cursor = connection.cursor()
         cursor.execute("set spark.sql.session.timeZone")
@@ -78,8 +90,11 @@ def test_plain_keys_do_not_reach_the_server(thrift_server: LocalSpark) -> None:
 
 
 def test_profile_settings_are_in_force_in_a_dbt_session(thrift_server: LocalSpark, tmp_path: Path) -> None:
-    result = dbt(["run-operation", "check_spark_session", "--args", "{report: [spark.sql.shuffle.partitions]}"],
-                 thrift_server, tmp_path)  # fmt: skip
+    result = dbt(
+        ["run-operation", "check_spark_session", "--args", "{report: [spark.sql.shuffle.partitions]}"],
+        thrift_server,
+        tmp_path,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert settings_in(output) == {
