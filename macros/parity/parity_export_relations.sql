@@ -8,14 +8,15 @@
         {{ exceptions.raise_compiler_error('parity_export_relations runs on the Spark targets only') }}
     {%- endif -%}
     {%- for schema in schemas -%}
-        {%- set listed = adapter.list_relations_without_caching(api.Relation.create(schema=schema)) -%}
-        {%- for relation in listed | sort(attribute='identifier') -%}
-            {%- set folder = directory.rstrip('/') ~ '/' ~ schema ~ '/' ~ relation.identifier -%}
+        {%- set views = run_query('show views in ' ~ schema).columns[1].values() | list -%}
+        {%- set tables = run_query('show tables in ' ~ schema).columns[1].values() | list -%}
+        {%- for name in tables | sort -%}
+            {%- set folder = directory.rstrip('/') ~ '/' ~ schema ~ '/' ~ name -%}
             {%- do run_query(
-                "insert overwrite directory '" ~ folder ~ "' using parquet select * from " ~ relation
+                "insert overwrite directory '" ~ folder ~ "' using parquet select * from " ~ schema ~ '.' ~ name
             ) -%}
             {%- do log('PARITY_RELATION ' ~ tojson(
-                {'schema': schema, 'name': relation.identifier, 'kind': relation.type | string}
+                {'schema': schema, 'name': name, 'kind': 'view' if name in views else 'table'}
             ), info=True) -%}
         {%- endfor -%}
     {%- endfor -%}

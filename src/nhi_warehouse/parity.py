@@ -64,6 +64,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DONE_LINE = re.compile(r"Done\. (PASS=\d+.*TOTAL=\d+)")
 
 
+class ExportError(RuntimeError):
+    """Spark's relations could not be read back (the message names the log)."""
+
+
 @dataclass
 class Build:
     engine: str
@@ -306,7 +310,7 @@ def export_spark(work: Path, schemas: list[str], target: str, extra_env: dict[st
     )
     text = ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
     if returncode != 0:
-        raise SystemExit(f"parity: exporting the Spark relations failed (exit {returncode}); log {log}")
+        raise ExportError(f"reading Spark's relations through {target} failed (exit {returncode}); log {log}")
     listed: dict[str, dict[str, str]] = {schema: {} for schema in schemas}
     for found in re.findall(r"PARITY_RELATION (\{.*\})", text):
         entry = json.loads(found)
@@ -547,47 +551,53 @@ def run(
     schemas = schemas or ["marts"]
     dbt_args = list(dbt_args or [])
     builds = {"duckdb": run_build("duckdb", raw, work, dbt_args)}
-    cluster_lines: list[str] = []
-    if cluster:
-        from nhi_warehouse.spark_local import LocalSpark
-
-        with LocalSpark(
-            home=work / "spark-cluster",
-            warehouse=work / "spark-warehouse",
-            workers=workers,
-            server_conf=CLUSTER_SERVER_DEFAULTS,
-        ) as spark:
-            env = {**_cluster_env(), "NHI_SPARK_PORT": str(spark.thrift_port)}
-            cluster_lines.append(
-                f"standalone master {spark.master_url} with {workers} workers x {spark.worker_cores} core, "
-                f"executor memory {spark.executor_memory}, Thrift server (driver) {spark.driver_memory}, "
-                f"shuffle partitions {env['NHI_SPARK_SHUFFLE_PARTITIONS']}"
-            )
-            for line in spark.describe():
-                print(f"parity: cluster before the build: {line}", flush=True)
-            builds["spark_thrift"] = run_build("spark_thrift", raw, work, dbt_args, env)
-            after = spark.describe()
-            for line in after:
-                print(f"parity: cluster after the build: {line}", flush=True)
-            cluster_lines.extend(after)
-            spark_relations = export_spark(work, schemas, "spark_thrift", env)
-    else:
-        builds["spark"] = run_build("spark", raw, work, dbt_args)
-        spark_relations = export_spark(work, schemas, "spark")
-    manifest = None if dbt_args else work / "target-duckdb" / "manifest.json"
-    tables, problems = compare(work, schemas, spark_relations, rel_tol, abs_tol, manifest)
     result = ParityResult(
-        builds,
-        tables,
-        problems,
-        "cluster" if cluster else "session",
-        fail_on_empty,
-        cluster_lines,
-        _extract_summary(raw),
-        _now(),
+        builds, [], [], "cluster" if cluster else "session", fail_on_empty, [], _extract_summary(raw), _now()
     )
+    try:
+        if cluster:
+            spark_relations = _build_on_cluster(raw, work, schemas, dbt_args, workers, result)
+        else:
+            builds["spark"] = run_build("spark", raw, work, dbt_args)
+            save(result, work / RESULT_FILE)  # the builds survive a failed export (--compare-only)
+            spark_relations = export_spark(work, schemas, "spark")
+    except ExportError as error:
+        result.problems.append(str(error))
+    else:
+        manifest = None if dbt_args else work / "target-duckdb" / "manifest.json"
+        result.tables, result.problems = compare(work, schemas, spark_relations, rel_tol, abs_tol, manifest)
+    result.finished_at = _now()
     save(result, work / RESULT_FILE)
     return result
+
+
+def _build_on_cluster(
+    raw: Path, work: Path, schemas: list[str], dbt_args: list[str], workers: int, result: ParityResult
+) -> dict[str, dict[str, str]]:
+    """Start the local cluster, build through its Thrift server, read the marts back, stop it."""
+    from nhi_warehouse.spark_local import LocalSpark
+
+    with LocalSpark(
+        home=work / "spark-cluster",
+        warehouse=work / "spark-warehouse",
+        workers=workers,
+        server_conf=CLUSTER_SERVER_DEFAULTS,
+    ) as spark:
+        env = {**_cluster_env(), "NHI_SPARK_PORT": str(spark.thrift_port)}
+        result.cluster.append(
+            f"standalone master {spark.master_url} with {workers} workers x {spark.worker_cores} core, "
+            f"executor memory {spark.executor_memory}, Thrift server (driver) {spark.driver_memory}, "
+            f"shuffle partitions {env['NHI_SPARK_SHUFFLE_PARTITIONS']}"
+        )
+        for line in spark.describe():
+            print(f"parity: cluster before the build: {line}", flush=True)
+        result.builds["spark_thrift"] = run_build("spark_thrift", raw, work, dbt_args, env)
+        after = spark.describe()
+        for line in after:
+            print(f"parity: cluster after the build: {line}", flush=True)
+        result.cluster.extend(after)
+        save(result, work / RESULT_FILE)
+        return export_spark(work, schemas, "spark_thrift", env)
 
 
 def compare_only(
@@ -612,7 +622,10 @@ def compare_only(
         reason = spark_available()
         if reason:
             raise SystemExit(f"parity: the Spark relations of {schemas} must be exported again, but: {reason}")
-        spark_relations = export_spark(work, schemas, "spark")
+        try:
+            spark_relations = export_spark(work, schemas, "spark")
+        except ExportError as error:
+            raise SystemExit(f"parity: {error}") from error
     tables, problems = compare(work, schemas, spark_relations, rel_tol, abs_tol, None)
     builds = {name: Build(**{**build, "log": Path(build["log"])}) for name, build in previous.get("builds", {}).items()}
     result = ParityResult(
