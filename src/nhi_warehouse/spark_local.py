@@ -105,8 +105,8 @@ def _group_alive(pgid: int) -> bool:
 
 
 def group_processes(pgids: list[int]) -> list[str]:
-    """`ps` lines (pid, parent, memory, elapsed time, command) of every process in these groups:
-    the started daemons and the executors the workers launched."""
+    """`ps` lines (pid, parent, memory, elapsed time, what it is) of every process in these
+    groups: the started daemons and the executors the workers launched."""
     if not pgids:
         return []
     listing = subprocess.run(
@@ -116,14 +116,27 @@ def group_processes(pgids: list[int]) -> list[str]:
         check=False,
     ).stdout.splitlines()
     wanted = {str(p) for p in pgids}
-    shown = [listing[0]] if listing else []
+    shown = ["    PID   PPID  RSS(KB)   ELAPSED  PROCESS"]
     for line in listing[1:]:
         parts = line.split(None, 5)
-        if len(parts) == 6 and parts[2] in wanted:
-            # The JVM command lines are kilobytes of class path: keep the main class and options.
-            args = re.sub(r"-cp \S+", "-cp ...", parts[5])
-            shown.append(" ".join(parts[:5]) + " " + (args[:220] + " ..." if len(args) > 220 else args))
+        if len(parts) == 6 and parts[2] in wanted and "<defunct>" not in parts[5]:
+            pid, ppid, _, rss, elapsed, args = parts
+            shown.append(f"{pid:>7} {ppid:>6} {rss:>8} {elapsed:>9}  {_what(args)}")
     return shown
+
+
+def _what(args: str) -> str:
+    """A JVM's main class and the arguments that say what it is (its class path is kilobytes)."""
+    found = re.search(r"(org\.apache\.spark\.[\w.$]+)(.*)", args)
+    if not found:
+        return args[:160]
+    main, rest = found.group(1), found.group(2)
+    if main.endswith("SparkSubmit"):
+        rest = re.sub(r"--conf \S+|--hiveconf \S+", "", rest)
+    rest = re.sub(r"\s+", " ", rest).strip()
+    memory = re.search(r"-Xmx(\S+)", args)
+    heap = f" [heap {memory.group(1)}]" if memory else ""
+    return f"{main.rsplit('.', 1)[-1]}{heap} {rest}".strip()[:200]
 
 
 @dataclass
