@@ -15,9 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-dg = pytest.importorskip(
-    "dagster", reason="Dagster tests skipped: make setup-dagster installs it"
-)
+dg = pytest.importorskip("dagster", reason="Dagster tests skipped: make setup-dagster installs it")
 pytest.importorskip("dagster_dbt", reason="Dagster tests skipped: dagster-dbt is not installed")
 
 from conftest import generate_extract  # noqa: E402

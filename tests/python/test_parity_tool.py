@@ -21,7 +21,8 @@ def make_work(work: Path, spark_rows: dict[str, str], relations: dict[str, str])
     with duckdb.connect(str(work / "duckdb" / "nhi.duckdb")) as con:
         con.execute("create schema marts")
         con.execute(
-            "create table marts.rates as select * from (values ('1', 3, 0.5::double), ('2', 4, 0.25::double)) t(area, n, rate)"
+            "create table marts.rates as "
+            "select * from (values ('1', 3, 0.5::double), ('2', 4, 0.25::double)) t(area, n, rate)"
         )
         con.execute("create view marts.rates_view as select area, n from marts.rates")
         con.execute("create table marts.nothing (area varchar, n integer)")

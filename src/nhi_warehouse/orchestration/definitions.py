@@ -18,7 +18,6 @@ off until switched on in the UI. Runs must not overlap (one DuckDB writer): use 
 settings in orchestration/dagster.yaml (at most one run at a time). Details: docs/orchestration.md.
 """
 
-
 import contextlib
 import json
 import os
