@@ -56,6 +56,11 @@ def test_every_mart_is_equal_on_duckdb_and_spark(parity_result: parity.ParityRes
         assert table.compared == table.duckdb_rows == table.spark_rows, table
 
 
+def test_no_mart_is_empty_on_the_tiny_extract(parity_result: parity.ParityResult) -> None:
+    """An empty mart is equal on both engines but shows nothing: the extract must exercise each."""
+    assert not parity_result.empty_tables, [t.name for t in parity_result.empty_tables]
+
+
 def test_quarantine_summary_counts_rows_on_spark(parity_result: parity.ParityResult) -> None:
     """The mart that exists today is not trivially empty: the tiny extract has injected bad rows."""
     summary = next(t for t in parity_result.tables if t.name == "marts.quarantine_summary")
