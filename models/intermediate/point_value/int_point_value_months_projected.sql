@@ -111,6 +111,9 @@ projected as (
         + factors.emergence_ratio * monthly.prior_nonfloat_points as projected_nonfloat_points,
         coalesce(factors.sigma_squared, 0) * monthly.filed_points
         * (1 + cast(monthly.filed_points as double) / nullif(cast(factors.filed_arrived_total as double), 0))
+            as filed_variance,
+        coalesce(factors.sigma_squared, 0) * monthly.filed_points
+        * (1 + cast(monthly.filed_points as double) / nullif(cast(factors.filed_arrived_total as double), 0))
         + factors.emergence_ratio * monthly.prior_variance
         + factors.emergence_ratio * greatest(1 - factors.emergence_ratio, 0) * monthly.prior_points_squared
             as projected_variance
@@ -158,6 +161,7 @@ final as (
         cast(history_completion_factor as double) as history_completion_factor,
         cast(projected_points as double) as projected_points,
         cast(projected_nonfloat_points as double) as projected_nonfloat_points,
+        cast(case when projected_points is not null then filed_variance end as double) as filed_variance,
         cast(case when projected_points is not null then projected_variance end as double) as projected_variance,
         cast(cast(observed_points as double) / nullif(projected_points, 0) as double) as completion_factor,
         cast(expected_deduction_rate as double) as expected_deduction_rate,
