@@ -83,8 +83,9 @@ by_area as (
         sum(reviewed_points) as reviewed_points,
         count(*) as quarters,
         -- quarterly rates in basis points, summed exactly (order-independent)
-        {{ exact_sum('10000.0 * deducted_points / reviewed_points') }} as rate_bp_sum,
-        {{ exact_sum('power(10000.0 * deducted_points / reviewed_points, 2)') }} as rate_bp_squares
+        {{ exact_sum('10000 * cast(deducted_points as double) / cast(reviewed_points as double)') }} as rate_bp_sum,
+        {{ exact_sum('power(10000 * cast(deducted_points as double) / cast(reviewed_points as double), 2)') }}
+            as rate_bp_squares
     from by_quarter
     where reviewed_points > 0
     group by request_kind, fee_quarter, as_of_date, sector, area_no_h

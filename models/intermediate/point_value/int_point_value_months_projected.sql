@@ -84,7 +84,7 @@ monthly as (
         {{ exact_sum('prior_points * prior_points') }} as prior_points_squared,
         {{ exact_sum(
             'case when is_expected then case when recent_months >= 2 '
-            ~ 'then recent_variance * (1 + 1.0 / recent_months) * seasonal_ratio * seasonal_ratio '
+            ~ 'then recent_variance * (1 + 1 / cast(recent_months as double)) * seasonal_ratio * seasonal_ratio '
             ~ 'else prior_points * prior_points end else 0 end'
         ) }} as prior_variance
     from priced
