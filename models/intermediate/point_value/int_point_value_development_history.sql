@@ -1,5 +1,7 @@
 -- The chain-ladder triangle of each forecast request's TARGET months, in long form, summed from
--- int_point_value_institution_history per history fee month, sector and region (1-6 and 'ALL',
+-- int_point_value_institution_history and _arrivals (an institution has filed a history month by
+-- a target month's lag when any of its cells has points arrived by then) per history fee month,
+-- sector and region (1-6 and 'ALL',
 -- the sector's whole country, for the fallback):
 -- * arrived_points / final_points: all institutions, by the target month's lag / by the as-of date;
 -- * filed_*: the institutions that had filed the month by that lag (what is left to come for a
@@ -11,6 +13,53 @@
 with institution_history as (
 
     select * from {{ ref('int_point_value_institution_history') }}
+
+),
+
+arrivals as (
+
+    select * from {{ ref('int_point_value_institution_arrivals') }}
+
+),
+
+target_months as (
+
+    select * from {{ ref('int_point_value_request_months') }}
+    where month_role = 'TARGET'
+
+),
+
+replayed as (
+
+    select
+        institution_history.*,
+        target_months.month_offset,
+        coalesce(arrivals.arrived_points, 0) as arrived_points
+    from institution_history
+    inner join target_months
+        on institution_history.request_kind = target_months.request_kind
+            and institution_history.fee_quarter = target_months.fee_quarter
+            and institution_history.as_of_date = target_months.as_of_date
+    left join arrivals
+        on institution_history.request_kind = arrivals.request_kind
+            and institution_history.fee_quarter = arrivals.fee_quarter
+            and institution_history.as_of_date = arrivals.as_of_date
+            and target_months.month_offset = arrivals.month_offset
+            and institution_history.sector = arrivals.sector
+            and institution_history.area_no_h = arrivals.area_no_h
+            and institution_history.hosp_id = arrivals.hosp_id
+            and institution_history.history_fee_ym = arrivals.history_fee_ym
+
+),
+
+filed as (
+
+    select
+        *,
+        max(case when arrived_points > 0 then 1 else 0 end) over (
+            partition by request_kind, fee_quarter, as_of_date, month_offset, hosp_id, history_fee_ym
+        ) = 1 as institution_has_filed
+    from replayed
 
 ),
 
@@ -33,7 +82,7 @@ by_region as (
             as expected_prior_points,
         sum(case when not institution_has_filed and recent_mean_points > 0 then final_points else 0 end)
             as expected_final_points
-    from institution_history
+    from filed
     group by request_kind, fee_quarter, as_of_date, month_offset, history_fee_quarter, history_fee_ym, sector, area_no_h
 
 ),

@@ -1,22 +1,14 @@
 -- The history behind each forecast request, institution by institution: for every month of the
 -- request's history quarters (int_point_value_history_quarters) and every cell (sector, region,
 -- claiming institution hosp_id) with points in it or one of the three months before it, the
--- cell's points that had arrived by each TARGET month's lag (arrived_points) and by the as-of
--- date (final_points), whether the institution had filed the month by that lag (any cell:
--- an institution files all its claims of a month at once, a pharmacy's 交付 claims of several
--- sectors and regions too), and the cell's recent level then (recent_mean_points: mean of its
--- final points over the three months before that the institution filed, 0 in those it filed
--- without claims in the cell) - what the projection uses for the target months, replayed on
--- months whose outcome is known.
+-- cell's points by the as-of date (final_points) and its recent level then
+-- (recent_mean_points: mean of its final points over the three months before that the
+-- institution filed - an institution files all its claims of a month at once, a pharmacy's 交付
+-- claims of several sectors and regions too - 0 in those it filed without claims in the cell):
+-- what the projection uses for the target months, replayed on months whose outcome is known.
+-- What had arrived by each target month's lag is in int_point_value_institution_arrivals.
 
-with target_months as (
-
-    select * from {{ ref('int_point_value_request_months') }}
-    where month_role = 'TARGET'
-
-),
-
-history_quarters as (
+with history_quarters as (
 
     select * from {{ ref('int_point_value_history_quarters') }}
 
@@ -184,94 +176,20 @@ recent as (
 
 ),
 
-arrivals as (
-
-    select
-        target_months.request_kind,
-        target_months.fee_quarter,
-        target_months.as_of_date,
-        target_months.month_offset,
-        points.sector,
-        points.area_no_h,
-        points.hosp_id,
-        points.fee_ym,
-        sum(points.points) as arrived_points
-    from target_months
-    inner join history_quarters
-        on target_months.request_kind = history_quarters.request_kind
-            and target_months.fee_quarter = history_quarters.fee_quarter
-            and target_months.as_of_date = history_quarters.as_of_date
-    inner join points
-        on history_quarters.history_fee_quarter = points.fee_quarter
-            and points.appl_date <= target_months.as_of_date
-            and (
-                points.appl_lag_months < target_months.lag_months
-                or (points.appl_lag_months = target_months.lag_months and points.appl_day_of_month <= target_months.cutoff_day)
-            )
-    group by
-        target_months.request_kind,
-        target_months.fee_quarter,
-        target_months.as_of_date,
-        target_months.month_offset,
-        points.sector,
-        points.area_no_h,
-        points.hosp_id,
-        points.fee_ym
-
-),
-
-institution_arrivals as (
-
-    select
-        request_kind,
-        fee_quarter,
-        as_of_date,
-        month_offset,
-        hosp_id,
-        fee_ym,
-        sum(arrived_points) as arrived_points
-    from arrivals
-    group by request_kind, fee_quarter, as_of_date, month_offset, hosp_id, fee_ym
-
-),
-
 final as (
 
     select
         cast(history_months.request_kind as {{ dbt.type_string() }}) as request_kind,
         cast(history_months.fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
         cast(history_months.as_of_date as date) as as_of_date,
-        cast(target_months.month_offset as integer) as month_offset,
         cast(history_months.sector as {{ dbt.type_string() }}) as sector,
         cast(history_months.area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(history_months.hosp_id as {{ dbt.type_string() }}) as hosp_id,
         cast(history_months.history_fee_quarter as {{ dbt.type_string() }}) as history_fee_quarter,
         cast(history_months.fee_ym as {{ dbt.type_string() }}) as history_fee_ym,
-        cast(coalesce(arrivals.arrived_points, 0) as bigint) as arrived_points,
-        cast(coalesce(institution_arrivals.arrived_points, 0) > 0 as boolean) as institution_has_filed,
         cast(history_months.final_points as bigint) as final_points,
         cast(recent.recent_mean_points as double) as recent_mean_points
     from history_months
-    inner join target_months
-        on history_months.request_kind = target_months.request_kind
-            and history_months.fee_quarter = target_months.fee_quarter
-            and history_months.as_of_date = target_months.as_of_date
-    left join arrivals
-        on history_months.request_kind = arrivals.request_kind
-            and history_months.fee_quarter = arrivals.fee_quarter
-            and history_months.as_of_date = arrivals.as_of_date
-            and target_months.month_offset = arrivals.month_offset
-            and history_months.sector = arrivals.sector
-            and history_months.area_no_h = arrivals.area_no_h
-            and history_months.hosp_id = arrivals.hosp_id
-            and history_months.fee_ym = arrivals.fee_ym
-    left join institution_arrivals
-        on history_months.request_kind = institution_arrivals.request_kind
-            and history_months.fee_quarter = institution_arrivals.fee_quarter
-            and history_months.as_of_date = institution_arrivals.as_of_date
-            and target_months.month_offset = institution_arrivals.month_offset
-            and history_months.hosp_id = institution_arrivals.hosp_id
-            and history_months.fee_ym = institution_arrivals.fee_ym
     left join recent
         on history_months.request_kind = recent.request_kind
             and history_months.fee_quarter = recent.fee_quarter
