@@ -2,8 +2,10 @@
 -- var pv_band_coverage (default 0.8): projected points x exp(-/+ q x relative_se), the point
 -- values recomputed at both ends (more points -> the lower value). q is calibrated on the
 -- forecast's own record: the standardized errors (int_point_value_forecast_errors) of the
--- backtests at the same lag (months after quarter end) of the quarters settled by the request's
--- as-of date, all sectors and regions (not 'ALL') pooled; q = the k-th smallest |error| with
+-- backtests at the same lag (months after quarter end) of the latest var
+-- pv_band_calibration_quarters (default 4) quarters settled by the request's as-of date (the
+-- recent record: the first year's forecasts, without seasonal ratios, were worse), all sectors
+-- and regions (not 'ALL') pooled; q = the k-th smallest |error| with
 -- k = ceil((n + 1) x coverage) (split-conformal: the band then holds the settled value with at
 -- least the nominal probability when errors are exchangeable). With fewer than var
 -- pv_band_min_errors (default 20) errors, q is the normal quantile (band_method MODEL: the
@@ -11,6 +13,7 @@
 
 {%- set coverage = var('pv_band_coverage', 0.8) | float %}
 {%- set min_errors = var('pv_band_min_errors', 20) | int %}
+{%- set calibration_quarters = var('pv_band_calibration_quarters', 4) | int %}
 
 with forecasts as (
 
@@ -35,23 +38,39 @@ calibration_points as (
 
 ),
 
-samples as (
+available as (
 
     select
         calibration_points.months_after_quarter_end,
         calibration_points.as_of_date,
+        errors.fee_quarter,
+        errors.sector,
+        errors.area_no_h,
         abs(errors.standardized_error) as abs_error,
-        row_number() over (
+        dense_rank() over (
             partition by calibration_points.months_after_quarter_end, calibration_points.as_of_date
-            order by abs(errors.standardized_error), errors.fee_quarter, errors.sector, errors.area_no_h
-        ) as error_rank,
-        count(*) over (
-            partition by calibration_points.months_after_quarter_end, calibration_points.as_of_date
-        ) as error_count
+            order by errors.fee_quarter desc
+        ) as quarter_recency
     from calibration_points
     inner join errors
         on calibration_points.months_after_quarter_end = errors.months_after_quarter_end
             and errors.settle_due_date <= calibration_points.as_of_date
+
+),
+
+samples as (
+
+    select
+        months_after_quarter_end,
+        as_of_date,
+        abs_error,
+        row_number() over (
+            partition by months_after_quarter_end, as_of_date
+            order by abs_error, fee_quarter, sector, area_no_h
+        ) as error_rank,
+        count(*) over (partition by months_after_quarter_end, as_of_date) as error_count
+    from available
+    where quarter_recency <= {{ calibration_quarters }}
 
 ),
 
