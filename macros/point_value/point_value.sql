@@ -48,6 +48,18 @@
     )
 {%- endmacro %}
 
+{#- Quarter label of the previous quarter: '2025Q1' -> '2024Q4', '2025Q3' -> '2025Q2'. -#}
+{% macro pv_previous_quarter(fee_quarter) -%}
+    case
+        when substr({{ fee_quarter }}, 6, 1) = '1'
+            then concat(cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}), 'Q4')
+        else concat(
+            substr({{ fee_quarter }}, 1, 5),
+            cast(cast(substr({{ fee_quarter }}, 6, 1) as integer) - 1 as {{ dbt.type_string() }})
+        )
+    end
+{%- endmacro %}
+
 {#- Rank of a region's point value among the regions of the same partition (1 = highest, ties
     share a rank); null for the whole country (area_no_h 'ALL') and for null values. -#}
 {% macro pv_region_rank(value, partition_by) -%}
@@ -60,4 +72,29 @@
                 order by {{ value }} desc
             )
     end
+{%- endmacro %}
+
+{#- The standard normal quantile of a probability p (a literal between 0.5 and 1), as SQL
+    (Acklam's rational approximation, relative error < 1.2e-9): the fallback band's multiplier
+    when too few past forecast errors calibrate it. -#}
+{% macro pv_normal_quantile(p) -%}
+    {%- set p = p | float -%}
+    {%- if p < 0.5 or p >= 1 -%}
+        {{ exceptions.raise_compiler_error("pv_normal_quantile: p must be in [0.5, 1), got " ~ p) }}
+    {%- endif -%}
+    {%- if p <= 0.97575 -%}
+        {%- set q = p - 0.5 -%}
+        {%- set r = q * q -%}
+        {%- set z = (((((-39.69683028665376 * r + 220.9460984245205) * r - 275.9285104469687) * r
+            + 138.3577518672690) * r - 30.66479806614716) * r + 2.506628277459239) * q
+            / (((((-54.47609879822406 * r + 161.5858368580409) * r - 155.6989798598866) * r
+            + 66.80131188771972) * r - 13.28068155288572) * r + 1) -%}
+        cast({{ z }} as double)
+    {%- else -%}
+        {%- set t = 'sqrt(-2 * ln(' ~ (1 - p) ~ '))' -%}
+        cast(0 - (((((-0.007784894002430293 * {{ t }} - 0.3223964580411365) * {{ t }} - 2.400758277161838) * {{ t }}
+            - 2.549732539343734) * {{ t }} + 4.374664141464968) * {{ t }} + 2.938163982698783)
+            / ((((0.007784695709041462 * {{ t }} + 0.3224671290700398) * {{ t }} + 2.445134137142996) * {{ t }}
+            + 3.754408661907416) * {{ t }} + 1) as double)
+    {%- endif -%}
 {%- endmacro %}

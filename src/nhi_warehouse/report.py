@@ -456,68 +456,24 @@ def _quarter_sort_key(quarter: str) -> tuple[int, int]:
 # --- 1. point values ------------------------------------------------------------------------
 
 
-def _point_value_cell(settled: Row | None, forecast: Row | None) -> Row:
-    """The figure to show for one sector and region: settled when the quarter is complete, else the
-    forecast (with its band), else the provisional settlement; an empty row when neither mart has it."""
-    if settled is not None and settled["is_complete"]:
-        return {
-            "status": "settled",
-            "avg_pv": settled["avg_pv"],
-            "float_pv": settled["float_pv"],
-            "rank": settled["avg_pv_rank"],
-            "low": None,
-            "high": None,
-            "announced_avg": settled["announced_settled_avg_pv"],
-            "announced_float": settled["announced_settled_float_pv"],
-            "as_of": settled["as_of_date"],
-            "completion": None,
-        }
-    if forecast is not None:
-        return {
-            "status": "forecast",
-            "avg_pv": forecast["avg_pv"],
-            "float_pv": forecast["float_pv"],
-            "rank": forecast["avg_pv_rank"],
-            "low": forecast["avg_pv_low"],
-            "high": forecast["avg_pv_high"],
-            "announced_avg": forecast["announced_forecast_avg_pv"],
-            "announced_float": forecast["announced_forecast_float_pv"],
-            "as_of": forecast["as_of_date"],
-            "completion": forecast["completion_factor"],
-        }
-    if settled is not None:
-        return {
-            "status": "provisional",
-            "avg_pv": settled["avg_pv"],
-            "float_pv": settled["float_pv"],
-            "rank": settled["avg_pv_rank"],
-            "low": None,
-            "high": None,
-            "announced_avg": settled["announced_forecast_avg_pv"],
-            "announced_float": settled["announced_forecast_float_pv"],
-            "as_of": settled["as_of_date"],
-            "completion": None,
-        }
-    return {"status": "missing"}
-
-
 STATUS_LABEL = {
-    "settled": "結算 settled",
-    "forecast": "預估 forecast",
-    "provisional": "暫計 provisional",
-    "missing": DASH,
+    "SETTLED": "結算 settled",
+    "FORECAST": "預估 forecast",
+    "PROVISIONAL": "暫計 provisional",
+    "MISSING": DASH,
 }
 
 
 def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Section:
-    settlement = _rows(con, "select * from marts.point_value_settlement")
-    forecast = _rows(con, "select * from marts.point_value_forecast")
-    settled_by = {(r["fee_quarter"], r["sector"], r["area_no_h"]): r for r in settlement}
-    forecast_by = {(r["fee_quarter"], r["sector"], r["area_no_h"]): r for r in forecast}
+    """What the meeting shows, as marts.rpt_point_value_current decided it (status, value, rank,
+    band): this section only lays it out."""
+    shown = _rows(con, "select * from marts.rpt_point_value_current")
+    by_cell = {(r["fee_quarter"], r["sector"], r["area_no_h"]): r for r in shown}
+    missing: Row = {"status": "MISSING"}
     notes: list[str] = []
 
     def cell(quarter: str, sector: str, area: str) -> Row:
-        return _point_value_cell(settled_by.get((quarter, sector, area)), forecast_by.get((quarter, sector, area)))
+        return by_cell.get((quarter, sector, area), missing)
 
     # Table 1: the region's sectors.
     rows = []
@@ -527,11 +483,12 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
         country = cell(ctx.quarter, sector["sector"], "ALL")
         statuses.add(mine["status"])
         band = (
-            f"{fmt_decimal(mine.get('low'))} – {fmt_decimal(mine.get('high'))}"
-            if mine.get("low") is not None and mine.get("high") is not None
+            f"{fmt_decimal(mine.get('avg_pv_low'))} – {fmt_decimal(mine.get('avg_pv_high'))} "
+            f"({fmt_pct(mine.get('band_coverage'), 0)})"
+            if not is_missing(mine.get("avg_pv_low")) and not is_missing(mine.get("avg_pv_high"))
             else DASH
         )
-        rank = mine.get("rank")
+        rank = mine.get("avg_pv_rank")
         rows.append(
             '<tr class="region-row">'
             + _td(f"{sector['sector_zh']} {sector['sector_en']}", "label")
@@ -541,25 +498,17 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
             + _td(DASH if is_missing(rank) else f"{rank} / 6", "num")
             + _td(band, "num")
             + _td(fmt_decimal(country.get("avg_pv")), "num")
-            + _td(fmt_decimal(mine.get("announced_avg")), "num")
-            + _td(fmt_decimal(mine.get("announced_float")), "num")
-            + _td(fmt_pct(mine.get("completion"), 1), "num")
+            + _td(fmt_decimal(mine.get("announced_avg_pv")), "num")
+            + _td(fmt_decimal(mine.get("announced_float_pv")), "num")
+            + _td(fmt_pct(mine.get("completion_factor"), 1), "num")
             + "</tr>"
         )
-        if mine["status"] == "forecast" and mine.get("avg_pv") is None:
+        if mine["status"] == "MISSING":
+            notes.append(f"{esc(sector['sector_zh'])}: no row for {esc(ctx.quarter)} in rpt_point_value_current.")
+        if mine["status"] == "PROVISIONAL":
             notes.append(
-                f"{esc(sector['sector_zh'])}: the forecast row has no point value (no complete history quarter "
-                "or a month without a completion factor), shown as —."
-            )
-        if mine["status"] == "missing":
-            notes.append(
-                f"{esc(sector['sector_zh'])}: no row for {esc(ctx.quarter)} in point_value_settlement or "
-                "point_value_forecast."
-            )
-        if mine["status"] == "provisional":
-            notes.append(
-                f"{esc(sector['sector_zh'])}: the quarter is not complete and point_value_forecast has no row — the "
-                "provisional settlement (claims received so far) is shown."
+                f"{esc(sector['sector_zh'])}: the quarter is not complete and cannot be forecast yet (no complete "
+                "history quarter) — no point value or rank is shown."
             )
     header = [
         "部門<br><small>Sector</small>",
@@ -567,7 +516,7 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
         "平均點值<br><small>Average PV</small>",
         "浮動點值<br><small>Floating PV</small>",
         "排名<br><small>Rank</small>",
-        "預估區間<br><small>Band (APV)</small>",
+        "預估區間<br><small>Band (APV, coverage)</small>",
         "全區平均點值<br><small>Country APV</small>",
         "公告平均點值<br><small>Announced APV</small>",
         "公告浮動點值<br><small>Announced FPV</small>",
@@ -584,8 +533,8 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
         for area in areas:
             c = cell(ctx.quarter, sector["sector"], area)
             text = fmt_decimal(c.get("avg_pv"))
-            if text != DASH and not is_missing(c.get("rank")):
-                text = f"{text} ({c['rank']})"
+            if text != DASH and not is_missing(c.get("avg_pv_rank")):
+                text = f"{text} ({c['avg_pv_rank']})"
             cls = "num" + (" highlight" if area == ctx.area else "")
             cells.append(_td(text, cls))
         matrix_rows.append("<tr>" + _td(sector["sector_zh"], "label") + "".join(cells) + "</tr>")
@@ -593,11 +542,34 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
     body.append("<h3>各分區平均點值（排名） Average point value of every region (rank)</h3>")
     body.append(_table(matrix_header, matrix_rows, cls="matrix"))
 
+    # Comparisons the slides print: previous quarter and the same quarter last year, settled values and ranks.
+    comparison_rows = []
+    for sector in ctx.sectors:
+        mine = cell(ctx.quarter, sector["sector"], ctx.area)
+        previous_rank, year_ago_rank = mine.get("previous_quarter_avg_pv_rank"), mine.get("year_ago_avg_pv_rank")
+        comparison_rows.append(
+            "<tr>"
+            + _td(sector["sector_zh"], "label")
+            + _td(fmt_decimal(mine.get("avg_pv")), "num")
+            + _td(fmt_decimal(mine.get("previous_quarter_avg_pv")), "num")
+            + _td(DASH if is_missing(previous_rank) else str(previous_rank), "num")
+            + _td(fmt_decimal(mine.get("year_ago_avg_pv")), "num")
+            + _td(DASH if is_missing(year_ago_rank) else str(year_ago_rank), "num")
+            + "</tr>"
+        )
+    comparison_header = [
+        "部門",
+        f"{esc(roc_quarter(ctx.quarter))}<br><small>shown</small>",
+        "前一季<br><small>Previous quarter</small>",
+        "排名<br><small>Rank</small>",
+        "去年同期<br><small>Same quarter last year</small>",
+        "排名<br><small>Rank</small>",
+    ]
+    body.append("<h3>與前一季及去年同期比較 Previous quarter and same quarter last year (settled)</h3>")
+    body.append(_table(comparison_header, comparison_rows, cls="pv"))
+
     # Trend: the region against the country, per sector; settled values, then the forecast.
-    quarters = sorted(
-        {q for (q, _, _) in settled_by} | {q for (q, _, _) in forecast_by},
-        key=_quarter_sort_key,
-    )
+    quarters = sorted({q for (q, _, _) in by_cell}, key=_quarter_sort_key)
     quarters = [q for q in quarters if _quarter_sort_key(q) <= _quarter_sort_key(ctx.quarter)][-12:]
     labels = [roc_quarter(q) for q in quarters]
     panels: list[str] = []
@@ -611,9 +583,9 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
                     label=label,
                     colour=colour,
                     values=[number(c.get("avg_pv")) for c in cells],
-                    forecast=[c["status"] != "settled" for c in cells],
-                    low=[number(c.get("low")) if area == ctx.area else None for c in cells],
-                    high=[number(c.get("high")) if area == ctx.area else None for c in cells],
+                    forecast=[c["status"] != "SETTLED" for c in cells],
+                    low=[number(c.get("avg_pv_low")) if area == ctx.area else None for c in cells],
+                    high=[number(c.get("avg_pv_high")) if area == ctx.area else None for c in cells],
                 )
             )
         x0, y0 = (i % 2) * panel_w, 24 + (i // 2) * panel_h
@@ -639,16 +611,17 @@ def section_point_values(con: duckdb.DuckDBPyConnection, ctx: Context) -> Sectio
         )
     )
     notes.append(
-        "Settled (結算) = the quarter is complete (point_value_settlement.is_complete); otherwise the forecast "
-        "(point_value_forecast) with its band from the slowest and fastest historic claim arrival — the range of "
-        "past behaviour, not a confidence interval. In the trend, hollow markers and dashed lines are forecasts."
+        "What is shown is decided in marts.rpt_point_value_current: 結算 settled once the quarter is complete; "
+        "預估 forecast before that, with a band that holds the settled value with the stated coverage (calibrated on "
+        "the forecast's own past errors at the same lag, point_value_backtest); 暫計 provisional — no value, no rank — "
+        "when no forecast is possible yet. In the trend, hollow markers and dashed lines are forecasts."
     )
     notes.append("Rank: 1 = the highest average point value of the six regions in the sector. — = not in the marts.")
-    as_of = [r["as_of_date"] for r in settlement if r["fee_quarter"] == ctx.quarter]
+    as_of = [r["as_of_date"] for r in shown if r["fee_quarter"] == ctx.quarter]
     subtitle = f"{esc(ctx.region_label)} · {esc(roc_quarter(ctx.quarter))} ({esc(ctx.quarter)})"
     if as_of:
         subtitle += f" · 資料截止 as of {esc(max(as_of))}"
-    if "forecast" in statuses:
+    if "FORECAST" in statuses:
         subtitle += " · 預估 forecast (quarter not yet complete)"
     return Section("point-values", "點值 Point values", subtitle, body, notes)
 
@@ -1195,8 +1168,7 @@ footer { margin-top: 28px; border-top: 1px solid #ccc; font-size: 11px; color: #
 
 def _context(con: duckdb.DuckDBPyConnection, area: str, quarter: str | None) -> Context:
     for schema, table in (
-        ("marts", "point_value_settlement"),
-        ("marts", "point_value_forecast"),
+        ("marts", "rpt_point_value_current"),
         ("reference", "regions"),
         ("reference", "point_value_sectors"),
     ):
@@ -1207,23 +1179,16 @@ def _context(con: duckdb.DuckDBPyConnection, area: str, quarter: str | None) -> 
     if region is None:
         known = ", ".join(f"{r['area_no_h']} {r['region_zh']}" for r in regions)
         raise ReportError(f"region {area!r} is not in reference.regions ({known})")
-    quarters = [
-        r["fee_quarter"]
-        for r in _rows(
-            con,
-            "select fee_quarter from marts.point_value_settlement "
-            "union select fee_quarter from marts.point_value_forecast",
-        )
-    ]
+    quarters = [r["fee_quarter"] for r in _rows(con, "select distinct fee_quarter from marts.rpt_point_value_current")]
     if not quarters:
-        raise ReportError("point_value_settlement and point_value_forecast are empty: no quarter to report")
+        raise ReportError("rpt_point_value_current is empty: no quarter to report")
     if quarter is None:
         quarter = max(quarters, key=_quarter_sort_key)
     else:
         parse_quarter(quarter)
         if quarter not in quarters:
             listed = ", ".join(sorted(quarters, key=_quarter_sort_key))
-            raise ReportError(f"quarter {quarter} is not in point_value_settlement or point_value_forecast ({listed})")
+            raise ReportError(f"quarter {quarter} is not in rpt_point_value_current ({listed})")
     sectors = _rows(
         con, "select sector, sector_zh, sector_en from reference.point_value_sectors order by display_order"
     )
@@ -1302,7 +1267,7 @@ def _write_page(page: str, out: Path, name: str) -> Path:
 
 def render_report(warehouse: Path, area: str, quarter: str | None, out: Path) -> Path:
     """Render the report for ``area`` ('1'–'6') and ``quarter`` ('2025Q4'; None = the latest quarter in
-    point_value_settlement / point_value_forecast) from the DuckDB file ``warehouse`` (the build warehouse
+    rpt_point_value_current) from the DuckDB file ``warehouse`` (the build warehouse
     or the published ``nhi_marts.duckdb``, opened read-only). ``out`` is a folder (the file is named
     ``co_management_<area>_<quarter>.html``) or a path ending in ``.html``. Returns the file written."""
     warehouse = Path(warehouse)

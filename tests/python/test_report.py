@@ -147,10 +147,7 @@ def dom(report: Path) -> Page:
 
 def latest_quarter(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        found = con.execute(
-            "select max(fee_quarter) from (select fee_quarter from marts.point_value_settlement "
-            "union select fee_quarter from marts.point_value_forecast)"
-        ).fetchone()
+        found = con.execute("select max(fee_quarter) from marts.rpt_point_value_current").fetchone()
     assert found is not None
     return str(found[0])
 
@@ -169,23 +166,29 @@ def test_browser_shows_every_section(dom: Page) -> None:
 
 
 def test_point_value_row_of_the_region_matches_the_marts(dom: Page, warehouse: Path) -> None:
+    """The report shows what rpt_point_value_current decided (status, value, rank), and that
+    mart follows the status rule: settled when complete, else the forecast, never a provisional
+    value."""
     quarter = latest_quarter(warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        shown = con.execute(
+            "select status, avg_pv, avg_pv_rank from marts.rpt_point_value_current "
+            "where sector = 'HOSPITAL' and area_no_h = ? and fee_quarter = ?",
+            [AREA, quarter],
+        ).fetchone()
         settled = con.execute(
-            "select avg_pv, avg_pv_rank, is_complete from marts.point_value_settlement "
+            "select status from marts.point_value_settlement "
             "where sector = 'HOSPITAL' and area_no_h = ? and fee_quarter = ?",
             [AREA, quarter],
         ).fetchone()
-        forecast = con.execute(
-            "select avg_pv, avg_pv_rank from marts.point_value_forecast "
-            "where sector = 'HOSPITAL' and area_no_h = ? and fee_quarter = ?",
-            [AREA, quarter],
-        ).fetchone()
-    expected = settled[:2] if settled and settled[2] else forecast
-    assert expected is not None and expected[0] is not None
+    assert shown is not None and settled is not None
+    status, avg_pv, rank = shown
+    assert status == ("SETTLED" if settled[0] == "SETTLED" else "FORECAST"), (status, settled)
+    assert avg_pv is not None
     hospital = next(row for row in dom.rows if row and row[0] == "醫院 hospitals" and len(row) == 10)
-    assert hospital[2] == f"{expected[0]:,.4f}"
-    assert hospital[4] == f"{expected[1]} / 6"
+    assert hospital[1] == {"SETTLED": "結算 settled", "FORECAST": "預估 forecast"}[status]
+    assert hospital[2] == f"{avg_pv:,.4f}"
+    assert hospital[4] == f"{rank} / 6"
     # The region is named from reference.regions, and each section's subtitle names it.
     assert dom.visible_text.count("高屏 Kaoping") >= 5
     # Every section has a table row for the region's figures (a sector, a category, a direction, a group).
@@ -228,7 +231,7 @@ def test_missing_data_is_a_dash_with_a_note(warehouse: Path, tmp_path: Path) -> 
     """The first quarter of the extract has no year-earlier quarter (no growth) and no care-plan year:
     the report says so instead of inventing figures."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        first = con.execute("select min(fee_quarter) from marts.point_value_settlement").fetchone()
+        first = con.execute("select min(fee_quarter) from marts.rpt_point_value_current").fetchone()
     assert first is not None
     page = parse(render_report(warehouse, AREA, str(first[0]), tmp_path).read_text(encoding="utf-8"))
     text = page.visible_text
@@ -241,7 +244,7 @@ def test_missing_data_is_a_dash_with_a_note(warehouse: Path, tmp_path: Path) -> 
 def test_unknown_region_or_quarter_is_refused(warehouse: Path, tmp_path: Path) -> None:
     with pytest.raises(ReportError, match=r"not in reference\.regions"):
         render_report(warehouse, "9", None, tmp_path)
-    with pytest.raises(ReportError, match="not in point_value_settlement"):
+    with pytest.raises(ReportError, match="not in rpt_point_value_current"):
         render_report(warehouse, AREA, "1999Q1", tmp_path)
     with pytest.raises(ReportError, match="not a Gregorian quarter"):
         render_report(warehouse, AREA, "2025-4", tmp_path)

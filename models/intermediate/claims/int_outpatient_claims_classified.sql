@@ -51,11 +51,7 @@ classified as (
         institutions.institution_level,
         institutions.hosp_kind,
         coalesce(case_types.is_care_plan, false) as is_care_plan_case,
-        case
-            when case_types.sector_rule is null or case_types.sector_rule = 'BY_INSTITUTION'
-                then coalesce(institutions.institution_sector, 'OTHER')
-            else case_types.sector_rule
-        end as sector
+        {{ claim_sector('case_types.sector_rule', 'institutions.institution_sector') }} as sector
     from claims
     inner join institutions
         on claims.hosp_id = institutions.hosp_id

@@ -1,92 +1,39 @@
--- Every outpatient and inpatient claim with its general-service points (一般服務點數) split into
--- non-floating (非浮動) and floating (浮動) points (domain spec §1-2). Special-budget items
--- (seed point_value_special_budget_rules) are taken out: whole claims (a sector or case type)
--- or order lines (an order-code prefix); a setting rule (INPATIENT) takes out the inpatient
--- claims when a budget covers outpatient care only. Excluded points stay visible in
--- special_budget_points.
--- Non-floating points follow seed point_value_nonfloating_rules (points components, case types,
--- order codes), never more than the claim's general-service points. Rules apply by the claim's
--- sector and fee month. Deducted points (核減) count for the general service, capped at its points.
+-- Every outpatient and inpatient claim (int_general_service_claims_attributed: 交付 claims in
+-- the prescriber's sector and region) with its general-service points (一般服務點數) split into
+-- non-floating (非浮動) and floating (浮動) points (domain spec §1-2). Special-budget items (seed
+-- point_value_special_budget_rules) are taken out: whole claims (a sector, case type or setting
+-- rule) or order lines (listed codes and prefixes, int_general_service_lines_matched).
+-- Excluded points stay visible in special_budget_points. A claim all of whose points went to
+-- special budgets is not a general-service claim.
+-- Non-floating points: the rules of int_nonfloating_rules_unioned (drug points in every sector,
+-- the year's protected items 保障項目) by points component, case type or order code, never more
+-- than the claim's general-service points. Rules apply by the claim's attributed sector,
+-- contract type, setting and fee month. Deducted points (核減) count for the general service,
+-- capped at its points.
 
-with outpatient_claims as (
+with claims as (
 
-    select * from {{ ref('int_outpatient_claims_classified') }}
-
-),
-
-inpatient_claims as (
-
-    select * from {{ ref('int_inpatient_claims_classified') }}
+    select * from {{ ref('int_general_service_claims_attributed') }}
 
 ),
 
-order_lines as (
+lines as (
 
-    select * from {{ ref('int_outpatient_orders_joined') }}
+    select * from {{ ref('int_general_service_lines_matched') }}
 
 ),
 
 special_budget_rules as (
 
     select * from {{ ref('point_value_special_budget_rules') }}
+    where rule_kind in ('SETTING', 'SECTOR', 'CASE_TYPE')
 
 ),
 
 nonfloating_rules as (
 
-    select * from {{ ref('point_value_nonfloating_rules') }}
-
-),
-
-claims as (
-
-    select
-        'OUTPATIENT' as setting,
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        appl_date,
-        fee_month_start,
-        fee_quarter,
-        roc_quarter,
-        patient_key,
-        area_no_h,
-        sector,
-        t_dot,
-        drug_dot,
-        diag_dot,
-        treat_dot,
-        dsvc_dot,
-        cast(0 as bigint) as other_dot,
-        deduct_dot
-    from outpatient_claims
-
-    union all
-
-    select
-        'INPATIENT' as setting,
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        appl_date,
-        fee_month_start,
-        fee_quarter,
-        roc_quarter,
-        patient_key,
-        area_no_h,
-        sector,
-        t_dot,
-        drug_dot,
-        cast(0 as bigint) as diag_dot,
-        cast(0 as bigint) as treat_dot,
-        dsvc_dot,
-        other_dot,
-        deduct_dot
-    from inpatient_claims
+    select * from {{ ref('int_nonfloating_rules_unioned') }}
+    where rule_kind in ('COMPONENT', 'CASE_TYPE')
 
 ),
 
@@ -95,6 +42,7 @@ claim_classes as (
     select distinct
         setting,
         sector,
+        hosp_cont_type,
         fee_ym,
         fee_month_start,
         case_type
@@ -102,143 +50,45 @@ claim_classes as (
 
 ),
 
-special_budget_classes as (
+classes_matched as (
 
     select
         claim_classes.setting,
         claim_classes.sector,
+        claim_classes.hosp_cont_type,
         claim_classes.fee_ym,
         claim_classes.case_type,
-        min(special_budget_rules.rule_id) as special_budget_rule_id
+        {%- for component in ['drug', 'diag', 'treat', 'dsvc', 'other'] %}
+            max(
+                case
+                    when nonfloating_rules.rule_kind = 'COMPONENT'
+                        and nonfloating_rules.match_value = '{{ component | upper }}_DOT' then 1
+                    else 0
+                end
+            ) as is_nonfloating_{{ component }},
+        {%- endfor %}
+        min(special_budget_rules.rule_id) as special_budget_claim_rule_id,
+        max(case when nonfloating_rules.rule_kind = 'CASE_TYPE' then 1 else 0 end) as is_nonfloating_case
     from claim_classes
-    inner join special_budget_rules
+    left join special_budget_rules
         on (
             (special_budget_rules.rule_kind = 'SETTING' and claim_classes.setting = special_budget_rules.match_value)
             or (special_budget_rules.rule_kind = 'SECTOR' and claim_classes.sector = special_budget_rules.match_value)
             or (special_budget_rules.rule_kind = 'CASE_TYPE' and claim_classes.case_type = special_budget_rules.match_value)
         )
-        and (special_budget_rules.sector = '*' or special_budget_rules.sector = claim_classes.sector)
-        and claim_classes.fee_month_start >= special_budget_rules.valid_from
-        and (special_budget_rules.valid_to is null or claim_classes.fee_month_start <= special_budget_rules.valid_to)
-    group by
-        claim_classes.setting,
-        claim_classes.sector,
-        claim_classes.fee_ym,
-        claim_classes.case_type
-
-),
-
-nonfloating_classes as (
-
-    select
-        claim_classes.setting,
-        claim_classes.sector,
-        claim_classes.fee_ym,
-        claim_classes.case_type,
-        max(case when nonfloating_rules.rule_kind = 'CASE_TYPE' then 1 else 0 end) as is_nonfloating_case,
-        max(case when nonfloating_rules.rule_kind = 'COMPONENT' and nonfloating_rules.match_value = 'DRUG_DOT' then 1 else 0 end) as is_nonfloating_drug,
-        max(case when nonfloating_rules.rule_kind = 'COMPONENT' and nonfloating_rules.match_value = 'DIAG_DOT' then 1 else 0 end) as is_nonfloating_diag,
-        max(case when nonfloating_rules.rule_kind = 'COMPONENT' and nonfloating_rules.match_value = 'TREAT_DOT' then 1 else 0 end) as is_nonfloating_treat,
-        max(case when nonfloating_rules.rule_kind = 'COMPONENT' and nonfloating_rules.match_value = 'DSVC_DOT' then 1 else 0 end) as is_nonfloating_dsvc,
-        max(case when nonfloating_rules.rule_kind = 'COMPONENT' and nonfloating_rules.match_value = 'OTHER_DOT' then 1 else 0 end) as is_nonfloating_other
-    from claim_classes
-    inner join nonfloating_rules
+        and {{ pv_rule_applies('special_budget_rules', 'claim_classes') }}
+    left join nonfloating_rules
         on (
             nonfloating_rules.rule_kind = 'COMPONENT'
             or (nonfloating_rules.rule_kind = 'CASE_TYPE' and claim_classes.case_type = nonfloating_rules.match_value)
         )
-        and (nonfloating_rules.sector = '*' or nonfloating_rules.sector = claim_classes.sector)
-        and claim_classes.fee_month_start >= nonfloating_rules.valid_from
-        and (nonfloating_rules.valid_to is null or claim_classes.fee_month_start <= nonfloating_rules.valid_to)
+        and {{ pv_rule_applies('nonfloating_rules', 'claim_classes', check_institution=true) }}
     group by
         claim_classes.setting,
         claim_classes.sector,
+        claim_classes.hosp_cont_type,
         claim_classes.fee_ym,
         claim_classes.case_type
-
-),
-
-special_budget_lines as (
-
-    select
-        order_lines.hosp_id,
-        order_lines.fee_ym,
-        order_lines.appl_type,
-        order_lines.case_type,
-        order_lines.seq_no,
-        order_lines.order_seq_no,
-        max(order_lines.order_dot) as order_dot,
-        min(special_budget_rules.rule_id) as special_budget_rule_id
-    from order_lines
-    inner join special_budget_rules
-        on special_budget_rules.rule_kind = 'ORDER_CODE_PREFIX'
-            and substr(order_lines.order_code, 1, length(special_budget_rules.match_value)) = special_budget_rules.match_value
-            and (special_budget_rules.sector = '*' or special_budget_rules.sector = order_lines.sector)
-            and order_lines.fee_month_start >= special_budget_rules.valid_from
-            and (special_budget_rules.valid_to is null or order_lines.fee_month_start <= special_budget_rules.valid_to)
-    group by
-        order_lines.hosp_id,
-        order_lines.fee_ym,
-        order_lines.appl_type,
-        order_lines.case_type,
-        order_lines.seq_no,
-        order_lines.order_seq_no
-
-),
-
-special_budget_line_points as (
-
-    select
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        sum(coalesce(order_dot, 0)) as special_line_points,
-        min(special_budget_rule_id) as special_budget_line_rule_id
-    from special_budget_lines
-    group by hosp_id, fee_ym, appl_type, case_type, seq_no
-
-),
-
-nonfloating_lines as (
-
-    select
-        order_lines.hosp_id,
-        order_lines.fee_ym,
-        order_lines.appl_type,
-        order_lines.case_type,
-        order_lines.seq_no,
-        order_lines.order_seq_no,
-        max(order_lines.order_dot) as order_dot
-    from order_lines
-    inner join nonfloating_rules
-        on nonfloating_rules.rule_kind = 'ORDER_CODE'
-            and order_lines.order_code = nonfloating_rules.match_value
-            and (nonfloating_rules.sector = '*' or nonfloating_rules.sector = order_lines.sector)
-            and order_lines.fee_month_start >= nonfloating_rules.valid_from
-            and (nonfloating_rules.valid_to is null or order_lines.fee_month_start <= nonfloating_rules.valid_to)
-    group by
-        order_lines.hosp_id,
-        order_lines.fee_ym,
-        order_lines.appl_type,
-        order_lines.case_type,
-        order_lines.seq_no,
-        order_lines.order_seq_no
-
-),
-
-nonfloating_line_points as (
-
-    select
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        sum(coalesce(order_dot, 0)) as nonfloating_line_points
-    from nonfloating_lines
-    group by hosp_id, fee_ym, appl_type, case_type, seq_no
 
 ),
 
@@ -246,53 +96,30 @@ matched as (
 
     select
         claims.*,
-        special_budget_classes.special_budget_rule_id as special_budget_claim_rule_id,
-        coalesce(special_budget_line_points.special_line_points, 0) as special_line_points,
-        special_budget_line_points.special_budget_line_rule_id,
-        coalesce(nonfloating_classes.is_nonfloating_case, 0) as is_nonfloating_case,
-        coalesce(nonfloating_classes.is_nonfloating_drug, 0) as is_nonfloating_drug,
-        coalesce(nonfloating_classes.is_nonfloating_diag, 0) as is_nonfloating_diag,
-        coalesce(nonfloating_classes.is_nonfloating_treat, 0) as is_nonfloating_treat,
-        coalesce(nonfloating_classes.is_nonfloating_dsvc, 0) as is_nonfloating_dsvc,
-        coalesce(nonfloating_classes.is_nonfloating_other, 0) as is_nonfloating_other,
-        coalesce(nonfloating_line_points.nonfloating_line_points, 0) as nonfloating_line_points
+        classes_matched.special_budget_claim_rule_id,
+        classes_matched.is_nonfloating_case,
+        classes_matched.is_nonfloating_drug,
+        classes_matched.is_nonfloating_diag,
+        classes_matched.is_nonfloating_treat,
+        classes_matched.is_nonfloating_dsvc,
+        classes_matched.is_nonfloating_other,
+        coalesce(lines.special_line_points, 0) as special_line_points,
+        lines.special_budget_line_rule_id,
+        coalesce(lines.nonfloating_line_points, 0) as nonfloating_line_points
     from claims
-    left join special_budget_classes
-        on claims.setting = special_budget_classes.setting
-            and claims.sector = special_budget_classes.sector
-            and claims.fee_ym = special_budget_classes.fee_ym
-            and claims.case_type = special_budget_classes.case_type
-    left join nonfloating_classes
-        on claims.setting = nonfloating_classes.setting
-            and claims.sector = nonfloating_classes.sector
-            and claims.fee_ym = nonfloating_classes.fee_ym
-            and claims.case_type = nonfloating_classes.case_type
-    left join special_budget_line_points
-        on claims.hosp_id = special_budget_line_points.hosp_id
-            and claims.fee_ym = special_budget_line_points.fee_ym
-            and claims.appl_type = special_budget_line_points.appl_type
-            and claims.case_type = special_budget_line_points.case_type
-            and claims.seq_no = special_budget_line_points.seq_no
+    inner join classes_matched
+        on claims.setting = classes_matched.setting
+            and claims.sector = classes_matched.sector
+            and coalesce(claims.hosp_cont_type, '') = coalesce(classes_matched.hosp_cont_type, '')
+            and claims.fee_ym = classes_matched.fee_ym
+            and claims.case_type = classes_matched.case_type
+    left join lines
+        on claims.hosp_id = lines.hosp_id
+            and claims.fee_ym = lines.fee_ym
+            and claims.appl_type = lines.appl_type
+            and claims.case_type = lines.case_type
+            and claims.seq_no = lines.seq_no
             and claims.setting = 'OUTPATIENT'
-    left join nonfloating_line_points
-        on claims.hosp_id = nonfloating_line_points.hosp_id
-            and claims.fee_ym = nonfloating_line_points.fee_ym
-            and claims.appl_type = nonfloating_line_points.appl_type
-            and claims.case_type = nonfloating_line_points.case_type
-            and claims.seq_no = nonfloating_line_points.seq_no
-            and claims.setting = 'OUTPATIENT'
-
-),
-
-special_budget_split as (
-
-    select
-        *,
-        case
-            when special_budget_claim_rule_id is not null then t_dot
-            else least(t_dot, special_line_points)
-        end as special_budget_points
-    from matched
 
 ),
 
@@ -300,9 +127,13 @@ general_service as (
 
     select
         *,
-        special_budget_claim_rule_id is null as is_general_service,
-        t_dot - special_budget_points as points
-    from special_budget_split
+        case
+            when special_budget_claim_rule_id is not null then t_dot
+            else least(t_dot, special_line_points)
+        end as special_budget_points,
+        special_budget_claim_rule_id is null
+        and (t_dot = 0 or special_line_points < t_dot) as is_general_service
+    from matched
 
 ),
 
@@ -310,11 +141,12 @@ nonfloating_split as (
 
     select
         *,
+        t_dot - special_budget_points as points,
         case
             when not is_general_service then 0
-            when is_nonfloating_case = 1 then points
+            when is_nonfloating_case = 1 then t_dot - special_budget_points
             else least(
-                    points,
+                    t_dot - special_budget_points,
                     is_nonfloating_drug * coalesce(drug_dot, 0)
                     + is_nonfloating_diag * coalesce(diag_dot, 0)
                     + is_nonfloating_treat * coalesce(treat_dot, 0)
@@ -325,7 +157,7 @@ nonfloating_split as (
         end as nonfloat_points,
         case
             when not is_general_service then 0
-            else least(coalesce(deduct_dot, 0), points)
+            else least(coalesce(deduct_dot, 0), t_dot - special_budget_points)
         end as deducted_points
     from general_service
 
@@ -336,6 +168,8 @@ final as (
     select
         cast(setting as {{ dbt.type_string() }}) as setting,
         cast(hosp_id as {{ dbt.type_string() }}) as hosp_id,
+        cast(orig_hosp_id as {{ dbt.type_string() }}) as orig_hosp_id,
+        cast(is_delivered as boolean) as is_delivered,
         cast(fee_ym as {{ dbt.type_string() }}) as fee_ym,
         cast(appl_type as {{ dbt.type_string() }}) as appl_type,
         cast(case_type as {{ dbt.type_string() }}) as case_type,
@@ -356,9 +190,9 @@ final as (
         ) as special_budget_rule_id,
         cast(t_dot as bigint) as t_dot,
         cast(special_budget_points as bigint) as special_budget_points,
-        cast(points as bigint) as points,
+        cast(case when is_general_service then points else 0 end as bigint) as points,
         cast(nonfloat_points as bigint) as nonfloat_points,
-        cast(points - nonfloat_points as bigint) as float_points,
+        cast(case when is_general_service then points - nonfloat_points else 0 end as bigint) as float_points,
         cast(deduct_dot is not null and is_general_service as boolean) as is_reviewed,
         cast(deducted_points as bigint) as deducted_points
     from nonfloating_split

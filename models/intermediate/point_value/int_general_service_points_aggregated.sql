@@ -1,9 +1,12 @@
--- General-service points (一般服務點數) per sector, region, fee month and application date
--- (申報日期): the one aggregate that settlement, forecast (completion by claim lag), backtest
--- and price-volume all read. Every sector is kept (DIALYSIS and OTHER only carry
--- special-budget or non-budget points) so that no claim disappears between the claims and the
--- marts. appl_lag_months = months from the fee month to the application month (0 = applied
--- within the fee month); appl_day_of_month places the application inside that month.
+-- General-service points (一般服務點數) per sector, region, claiming institution, fee month and
+-- application date (申報日期): the one aggregate that settlement, forecast (completion by claim
+-- lag, institution by institution), backtest and price-volume all read. Every sector is kept
+-- (DIALYSIS and OTHER only carry special-budget or non-budget points) so that no claim disappears
+-- between the claims and the marts. Sector and region are the attributed ones (a 交付 claim's
+-- prescriber's); `claims` counts general-service claims except 交付 ones (件數不計, source 000),
+-- counted in `delivered_claims`, whose points are in `points` and also in `delivered_points`. appl_lag_months = months from the
+-- fee month to the application month (0 = applied within the fee month); appl_day_of_month
+-- places the application inside that month.
 
 with claims as (
 
@@ -16,13 +19,16 @@ aggregated as (
     select
         sector,
         area_no_h,
+        hosp_id,
         fee_ym,
         fee_month_start,
         fee_quarter,
         roc_quarter,
         appl_date,
-        sum(case when is_general_service then 1 else 0 end) as claims,
+        sum(case when is_general_service and not is_delivered then 1 else 0 end) as claims,
+        sum(case when is_general_service and is_delivered then 1 else 0 end) as delivered_claims,
         sum(points) as points,
+        sum(case when is_delivered then points else 0 end) as delivered_points,
         sum(nonfloat_points) as nonfloat_points,
         sum(float_points) as float_points,
         sum(case when is_reviewed then 1 else 0 end) as reviewed_claims,
@@ -34,6 +40,7 @@ aggregated as (
     group by
         sector,
         area_no_h,
+        hosp_id,
         fee_ym,
         fee_month_start,
         fee_quarter,
@@ -47,6 +54,7 @@ final as (
     select
         cast(sector as {{ dbt.type_string() }}) as sector,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
+        cast(hosp_id as {{ dbt.type_string() }}) as hosp_id,
         cast(fee_ym as {{ dbt.type_string() }}) as fee_ym,
         cast(fee_month_start as date) as fee_month_start,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
@@ -55,7 +63,9 @@ final as (
         cast({{ pv_month_number('appl_date') }} - {{ pv_month_number('fee_month_start') }} as integer) as appl_lag_months,
         cast(dayofmonth(appl_date) as integer) as appl_day_of_month,
         cast(claims as bigint) as claims,
+        cast(delivered_claims as bigint) as delivered_claims,
         cast(points as bigint) as points,
+        cast(delivered_points as bigint) as delivered_points,
         cast(nonfloat_points as bigint) as nonfloat_points,
         cast(float_points as bigint) as float_points,
         cast(reviewed_claims as bigint) as reviewed_claims,

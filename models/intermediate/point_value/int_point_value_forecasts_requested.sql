@@ -2,11 +2,11 @@
 -- forecast and the backtest run the same code:
 -- * FORECAST: every quarter that is not complete at the as-of date (var pv_as_of_date,
 --   default the latest APPL_DATE), forecast as of that date;
--- * BACKTEST: every complete quarter replayed as of the last day of the 1st, 2nd, 3rd and 4th
---   month after the quarter's end (var pv_backtest_lags), when that date is not after the as-of
+-- * BACKTEST: every complete quarter replayed as of the last day of the 1st, 2nd, ... 5th
+--   month after the quarter's end (var pv_backtest_lags, default 1-5), when that date is not after the as-of
 --   date. A replay sees only claims that had arrived by its own as-of date.
 
-{%- set backtest_lags = var('pv_backtest_lags', [1, 2, 3, 4]) %}
+{%- set backtest_lags = var('pv_backtest_lags', [1, 2, 3, 4, 5]) %}
 
 with quarters as (
 

@@ -1,12 +1,16 @@
--- Settled point values (點值結算) per sector, region and fee quarter from the claims that had
--- arrived by the as-of date, plus the whole country (area_no_h 'ALL', 全區) as the sum of the
--- regions. Only (sector, region, quarter) combinations with general-service claims and a budget
--- row; claims without a budget row are reported by a warn-level test.
--- By default (var pv_points_after_deductions = false, as domain spec §2 defines points) the
--- budget is divided over the points before review deductions. With the var true it is divided
--- over the points left after deductions (核定點數): a region's deducted points are taken from
--- its non-floating and floating points in proportion to them.
+-- Point values (點值) per sector, region and fee quarter from the claims that had arrived by the
+-- as-of date, plus the whole country (area_no_h 'ALL', 全區) as the sum of the regions. Only
+-- (sector, region, quarter) combinations with general-service points and a budget row; points
+-- without a budget row are reported by a warn-level test.
+-- By default (var pv_points_after_deductions = true) the budget is divided over the points left
+-- after review deductions (核定點數), as the NHI settles (docs/point_value.md): a region's
+-- deducted points are taken from its non-floating and floating points in proportion to them.
+-- With the var false it is divided over 醫療費用點數 before deductions.
 -- FPV = (B - NF) / F, APV = B / (NF + F) (domain spec §2), on those allowed points.
+-- status: SETTLED once the quarter is complete (int_point_value_quarters_assessed), else
+-- PROVISIONAL: a provisional quarter has no point value and no rank (its claims are still
+-- arriving; point_value_forecast holds its forecast) - only provisional_budget_ratio, B over the
+-- points received so far, which is not a point value.
 
 {%- set after_deductions = var('pv_points_after_deductions', true) %}
 {%- if after_deductions %}
@@ -51,6 +55,7 @@ regional as (
         observed.fee_quarter,
         sum(observed.claims) as claims,
         sum(observed.points) as points,
+        sum(observed.delivered_points) as delivered_points,
         sum(observed.nonfloat_points) as nonfloat_points,
         sum(observed.float_points) as float_points,
         sum(observed.reviewed_claims) as reviewed_claims,
@@ -88,14 +93,15 @@ whole_country as (
         fee_quarter,
         sum(claims) as claims,
         sum(points) as points,
+        sum(delivered_points) as delivered_points,
         sum(nonfloat_points) as nonfloat_points,
         sum(float_points) as float_points,
         sum(reviewed_claims) as reviewed_claims,
         sum(reviewed_points) as reviewed_points,
         sum(deducted_points) as deducted_points,
         sum(budget_amt) as budget_amt,
-        sum(allowed_nonfloat_points) as allowed_nonfloat_points,
-        sum(allowed_float_points) as allowed_float_points
+        {{ exact_sum('allowed_nonfloat_points') }} as allowed_nonfloat_points,
+        {{ exact_sum('allowed_float_points') }} as allowed_float_points
     from budgeted
     group by sector, fee_quarter
 
@@ -103,39 +109,25 @@ whole_country as (
 
 combined as (
 
-    select
-        sector,
-        area_no_h,
-        fee_quarter,
-        claims,
-        points,
-        nonfloat_points,
-        float_points,
-        reviewed_claims,
-        reviewed_points,
-        deducted_points,
-        budget_amt,
-        allowed_nonfloat_points,
-        allowed_float_points
-    from budgeted
-
-    union all
-
-    select
-        sector,
-        area_no_h,
-        fee_quarter,
-        claims,
-        points,
-        nonfloat_points,
-        float_points,
-        reviewed_claims,
-        reviewed_points,
-        deducted_points,
-        budget_amt,
-        allowed_nonfloat_points,
-        allowed_float_points
-    from whole_country
+    {%- for relation in ['budgeted', 'whole_country'] %}
+        select
+            sector,
+            area_no_h,
+            fee_quarter,
+            claims,
+            points,
+            delivered_points,
+            nonfloat_points,
+            float_points,
+            reviewed_claims,
+            reviewed_points,
+            deducted_points,
+            budget_amt,
+            allowed_nonfloat_points,
+            allowed_float_points
+        from {{ relation }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 
@@ -148,11 +140,21 @@ valued as (
         quarters.settle_due_date,
         quarters.as_of_date,
         quarters.is_complete,
-        {{ float_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as float_pv,
-        {{ average_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as avg_pv
+        {{ float_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as budget_float_ratio,
+        {{ average_point_value('combined.budget_amt', 'combined.allowed_nonfloat_points', 'combined.allowed_float_points') }} as budget_ratio
     from combined
     inner join quarters
         on combined.fee_quarter = quarters.fee_quarter
+
+),
+
+settled as (
+
+    select
+        *,
+        case when is_complete then budget_float_ratio end as float_pv,
+        case when is_complete then budget_ratio end as avg_pv
+    from valued
 
 ),
 
@@ -163,8 +165,10 @@ final as (
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
+        cast(case when is_complete then 'SETTLED' else 'PROVISIONAL' end as {{ dbt.type_string() }}) as status,
         cast(claims as bigint) as claims,
         cast(points as bigint) as points,
+        cast(delivered_points as bigint) as delivered_points,
         cast(nonfloat_points as bigint) as nonfloat_points,
         cast(float_points as bigint) as float_points,
         cast(reviewed_claims as bigint) as reviewed_claims,
@@ -179,11 +183,12 @@ final as (
         cast(round(float_pv, 4) as decimal(8, 4)) as float_pv_rounded,
         cast(round(avg_pv, 4) as decimal(8, 4)) as avg_pv_rounded,
         cast({{ pv_region_rank('avg_pv', ['sector', 'fee_quarter']) }} as integer) as avg_pv_rank,
+        cast(case when not is_complete then budget_ratio end as double) as provisional_budget_ratio,
         cast(quarter_end_date as date) as quarter_end_date,
         cast(settle_due_date as date) as settle_due_date,
         cast(as_of_date as date) as as_of_date,
         cast(is_complete as boolean) as is_complete
-    from valued
+    from settled
 
 )
 

@@ -1,11 +1,12 @@
 -- 點值預估 Point-value forecast as of var pv_as_of_date (default: the latest APPL_DATE) for
 -- every quarter not yet complete, per sector, region and 全區 ('ALL'), with the band and the
--- announced forecast beside it. Computed in int_point_value_forecasts_projected (request kind
--- FORECAST); the backtest mart replays the same model for past quarters.
+-- announced forecast beside it. Computed in int_point_value_forecasts_projected and
+-- int_point_value_forecasts_banded (request kind FORECAST); the backtest mart replays the same
+-- models for past quarters.
 
 with forecasts as (
 
-    select * from {{ ref('int_point_value_forecasts_projected') }}
+    select * from {{ ref('int_point_value_forecasts_banded') }}
     where request_kind = 'FORECAST'
 
 ),
@@ -62,6 +63,7 @@ final as (
         cast(months_after_quarter_end as integer) as months_after_quarter_end,
         cast(history_quarters as integer) as history_quarters,
         cast(unprojected_months as integer) as unprojected_months,
+        cast(expected_institutions as integer) as expected_institutions,
         cast(observed_claims as bigint) as observed_claims,
         cast(observed_points as bigint) as observed_points,
         cast(observed_nonfloat_points as bigint) as observed_nonfloat_points,
@@ -69,6 +71,7 @@ final as (
         cast(projected_points as double) as projected_points,
         cast(projected_points_upper as double) as projected_points_upper,
         cast(projected_points_lower as double) as projected_points_lower,
+        cast(relative_se as double) as relative_se,
         cast(expected_deduction_rate as double) as expected_deduction_rate,
         cast(expected_deducted_points as double) as expected_deducted_points,
         cast(allowed_nonfloat_points as double) as nonfloat_points,
@@ -80,6 +83,10 @@ final as (
         cast(avg_pv as double) as avg_pv,
         cast(avg_pv_low as double) as avg_pv_low,
         cast(avg_pv_high as double) as avg_pv_high,
+        cast(band_coverage as double) as band_coverage,
+        cast(band_method as {{ dbt.type_string() }}) as band_method,
+        cast(calibration_errors as integer) as calibration_errors,
+        cast(band_multiplier as double) as band_multiplier,
         cast(round(float_pv, 4) as decimal(8, 4)) as float_pv_rounded,
         cast(round(avg_pv, 4) as decimal(8, 4)) as avg_pv_rounded,
         cast(avg_pv_rank as integer) as avg_pv_rank,

@@ -1,5 +1,9 @@
--- 點值結算 Settled point values per sector, region (and 全區 'ALL') and fee quarter, with the
--- announced values beside them. Computed in int_point_values_settled; see there for the rules.
+-- 點值結算 Point values per sector, region (and 全區 'ALL') and fee quarter, every quarter with its
+-- status: SETTLED once complete, else PROVISIONAL - no point value and no rank (the forecast is
+-- in point_value_forecast; provisional_budget_ratio is B over the points received so far, not a
+-- point value). Beside them the comparisons the slides print: the previous quarter's and the
+-- same quarter last year's settled value and rank, and the announced values. Computed in
+-- int_point_values_settled; see there for the rules.
 
 with settled as (
 
@@ -40,25 +44,49 @@ announced_pivoted as (
 
 ),
 
-joined as (
+compared as (
 
     select
         settled.*,
+        previous_quarter.fee_quarter as previous_fee_quarter,
+        previous_quarter.avg_pv as previous_quarter_avg_pv,
+        previous_quarter.avg_pv_rank as previous_quarter_avg_pv_rank,
+        year_ago.fee_quarter as year_ago_fee_quarter,
+        year_ago.avg_pv as year_ago_avg_pv,
+        year_ago.avg_pv_rank as year_ago_avg_pv_rank
+    from settled
+    left join settled as previous_quarter
+        on settled.sector = previous_quarter.sector
+            and settled.area_no_h = previous_quarter.area_no_h
+            and {{ pv_previous_quarter('settled.fee_quarter') }} = previous_quarter.fee_quarter
+            and previous_quarter.status = 'SETTLED'
+    left join settled as year_ago
+        on settled.sector = year_ago.sector
+            and settled.area_no_h = year_ago.area_no_h
+            and {{ pv_previous_year_quarter('settled.fee_quarter') }} = year_ago.fee_quarter
+            and year_ago.status = 'SETTLED'
+
+),
+
+joined as (
+
+    select
+        compared.*,
         sectors.sector_zh,
-        case when settled.area_no_h = 'ALL' then '全區' else regions.region_zh end as region_zh,
+        case when compared.area_no_h = 'ALL' then '全區' else regions.region_zh end as region_zh,
         announced_pivoted.announced_settled_float_pv,
         announced_pivoted.announced_settled_avg_pv,
         announced_pivoted.announced_forecast_float_pv,
         announced_pivoted.announced_forecast_avg_pv
-    from settled
+    from compared
     left join sectors
-        on settled.sector = sectors.sector
+        on compared.sector = sectors.sector
     left join regions
-        on settled.area_no_h = regions.area_no_h
+        on compared.area_no_h = regions.area_no_h
     left join announced_pivoted
-        on settled.sector = announced_pivoted.sector
-            and settled.fee_quarter = announced_pivoted.fee_quarter
-            and settled.area_no_h = announced_pivoted.area_no_h
+        on compared.sector = announced_pivoted.sector
+            and compared.fee_quarter = announced_pivoted.fee_quarter
+            and compared.area_no_h = announced_pivoted.area_no_h
 
 ),
 
@@ -71,8 +99,10 @@ final as (
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
+        cast(status as {{ dbt.type_string() }}) as status,
         cast(claims as bigint) as claims,
         cast(points as bigint) as points,
+        cast(delivered_points as bigint) as delivered_points,
         cast(nonfloat_points as bigint) as nonfloat_points,
         cast(float_points as bigint) as float_points,
         cast(reviewed_points as bigint) as reviewed_points,
@@ -86,6 +116,15 @@ final as (
         cast(float_pv_rounded as decimal(8, 4)) as float_pv_rounded,
         cast(avg_pv_rounded as decimal(8, 4)) as avg_pv_rounded,
         cast(avg_pv_rank as integer) as avg_pv_rank,
+        cast(provisional_budget_ratio as double) as provisional_budget_ratio,
+        cast(previous_fee_quarter as {{ dbt.type_string() }}) as previous_fee_quarter,
+        cast(previous_quarter_avg_pv as double) as previous_quarter_avg_pv,
+        cast(previous_quarter_avg_pv_rank as integer) as previous_quarter_avg_pv_rank,
+        cast(avg_pv - previous_quarter_avg_pv as double) as avg_pv_change_vs_previous_quarter,
+        cast(year_ago_fee_quarter as {{ dbt.type_string() }}) as year_ago_fee_quarter,
+        cast(year_ago_avg_pv as double) as year_ago_avg_pv,
+        cast(year_ago_avg_pv_rank as integer) as year_ago_avg_pv_rank,
+        cast(avg_pv - year_ago_avg_pv as double) as avg_pv_change_vs_year_ago,
         cast(as_of_date as date) as as_of_date,
         cast(settle_due_date as date) as settle_due_date,
         cast(is_complete as boolean) as is_complete,

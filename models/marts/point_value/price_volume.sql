@@ -4,7 +4,9 @@
 -- quarter of the previous year (成長率), and the multiplicative decomposition
 -- (1 + g_points) = (1 + g_patients)(1 + g_visits_per_patient)(1 + g_points_per_visit).
 -- A visit is a claim (件數 = 就診次數): visits per patient = claims / patients, points per
--- visit = points per claim. Points are before review deductions (醫療費用點數, T_DOT).
+-- visit = points per claim. Points are before review deductions (醫療費用點數, T_DOT). A 交付
+-- claim's points count in the prescriber's sector and region, its claim and patient do not
+-- (交付機構資料點數計，但件數不計, source 000).
 
 with points as (
 
@@ -45,7 +47,7 @@ observed_points as (
     inner join sectors
         on points.sector = sectors.sector
     where points.appl_date <= quarters.as_of_date
-        and points.claims > 0
+        and (points.claims != 0 or points.points != 0)
 
 ),
 
@@ -59,6 +61,7 @@ observed_claims as (
         on claims.sector = sectors.sector
     where claims.appl_date <= quarters.as_of_date
         and claims.is_general_service
+        and not claims.is_delivered
 
 ),
 

@@ -22,6 +22,7 @@ from . import prospective as P
 from . import writer as W
 from .config import GeneratorConfig
 from .plan import Plan, build_plan
+from .pv_rules import protected_cases
 from .world import (
     PART_CODES,
     Institutions,
@@ -121,6 +122,7 @@ def generate(config: GeneratorConfig) -> dict:
     M.set_state(
         cfg=cfg, inst=inst, persons=persons, codes=codes, plan=plan, span=span, out=str(out),
         extract_day=extract_day, phys_ids=phys_ids, part_codes=PART_CODES, sample_share=share,
+        protected_cases=protected_cases(),
     )  # fmt: skip
 
     results = []
@@ -282,16 +284,22 @@ def _finance(
     pts = np.zeros((4, 6, nq))
     drug = np.zeros((4, 6, nq))
     delivered = np.zeros((4, 6, nq))
+    deducted = np.zeros((4, 6, nq))
     for res, qi in zip(results, q_of_month, strict=True):
         pts[:, :, qi] += res["points"]
         drug[:, :, qi] += res["drug_points"]
         delivered[:, :, qi] += res["delivered_points"]
+        deducted[:, :, qi] += res["deducted_points"]
         if cfg.budget_includes_inpatient:
             pts[C.SEC_HOSP, :, qi] += res["dd_points"]
             drug[C.SEC_HOSP, :, qi] += res["dd_drug_points"]
+            deducted[C.SEC_HOSP, :, qi] += res["dd_deducted_points"]
+    # point values are settled on the points left after review deductions (核定點數), as the marts
+    # do by default: non-floating and floating points lose the deducted share in proportion
+    allowed = np.where(pts > 0, 1 - deducted / np.maximum(pts, 1), 1.0)
     target = rng.uniform(0.94, 1.05, size=(4, 6))
     apv = target[:, :, None] * (1 + rng.normal(0, 0.006, size=(4, 6, nq)))
-    budget = np.round(pts * apv, 2)
+    budget = np.round(pts * allowed * apv, 2)
 
     b_sector, b_q, b_reg, b_amt = [], [], [], []
     pv_rows = []
@@ -305,7 +313,7 @@ def _finance(
                 b_q.append(q)
                 b_reg.append(C.REGION_CODES[r])
                 b_amt.append(round(float(budget[s, r, qi]) * 100))
-                p, nf, b = pts[s, r, qi], drug[s, r, qi], budget[s, r, qi]
+                p, nf, b = pts[s, r, qi] * allowed[s, r, qi], drug[s, r, qi] * allowed[s, r, qi], budget[s, r, qi]
                 if p - nf <= 0:
                     continue
                 err = 1 + rng.normal(0, 0.01)
@@ -344,7 +352,9 @@ def _finance(
         "delivered_share_of_own_points_by_sector": {
             C.SECTORS[s]: round(float(delivered[s].sum() / own[s]), 4) if own[s] > 0 else None for s in range(4)
         },
-        "budget_basis": "cd general-service T_DOT" + (" + dd" if cfg.budget_includes_inpatient else ""),
+        "budget_basis": "cd general-service T_DOT"
+        + (" + dd" if cfg.budget_includes_inpatient else "")
+        + " after review deductions (交付 in the prescriber's sector and region)",
         "target_avg_pv_by_sector_region": {C.SECTORS[s]: [round(float(x), 4) for x in target[s]] for s in range(4)},
         "settled_float_pv_range": [round(min(r[4] for r in settled), 4), round(max(r[4] for r in settled), 4)]
         if settled

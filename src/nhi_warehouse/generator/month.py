@@ -426,13 +426,24 @@ def run_month(i: int) -> dict:
     general = (sector >= 0) & (case != C.CASE["E1"]) & (case != C.CASE["05"])
     cell = sector[general] * 6 + inst.region[attributed][general]
     pts = np.bincount(cell, weights=t_dot[general], minlength=24).reshape(4, 6)
-    drug_pts = np.bincount(cell, weights=drug_dot[general], minlength=24).reshape(4, 6)
     delivered = general & (orig >= 0)
     cell_d = sector[delivered] * 6 + inst.region[attributed][delivered]
     delivered_pts = np.bincount(cell_d, weights=t_dot[delivered], minlength=24).reshape(4, 6)
     # per institution, HOSPITAL sector (the prospective-budget inputs are built from these)
     hosp_general = general & (sector == C.SEC_HOSP)
     hosp_pts = np.bincount(attributed[hosp_general], weights=t_dot[hosp_general], minlength=inst.n)
+    # review deductions (the marts settle on points after them) and protected claims (保障項目:
+    # every point non-floating, seed point_value_protected_items)
+    ded_pts = np.bincount(cell, weights=np.minimum(ded, t_dot)[general], minlength=24).reshape(4, 6)
+    nonfloat = drug_dot.copy()
+    for rule in st["protected_cases"]:
+        if rule.fee_year != year or rule.setting not in (None, "OUTPATIENT") or rule.case_type not in C.CASE:
+            continue
+        hit = (case == C.CASE[rule.case_type]) & (sector == C.SECTORS.index(rule.sector))
+        if rule.hosp_cont_type is not None:
+            hit &= np.array(C.TYPE_CONT)[a_type] == rule.hosp_cont_type
+        nonfloat = np.where(hit, t_dot, nonfloat)
+    drug_pts = np.bincount(cell, weights=nonfloat[general], minlength=24).reshape(4, 6)
 
     tick("points")
     # ------------------------------------------------------------ write cd and oo
@@ -543,7 +554,7 @@ def run_month(i: int) -> dict:
 
     tick("lab_upload")
     # ------------------------------------------------------------ inpatient
-    dd_tbl, dd_pts, dd_drug, dd_hosp_pts = _inpatient(rng, fee_ym, first_day, ndays, lag1, extract_day)
+    dd_tbl, dd_pts, dd_drug, dd_ded, dd_hosp_pts = _inpatient(rng, fee_ym, first_day, ndays, lag1, extract_day)
     samples["dd"] = _sample(srng, dd_tbl, "dd")
     if dd_tbl.num_rows:
         W.write(dd_tbl, out, W.partition_dir("dd", fee_ym), "part-0", fmt)
@@ -559,6 +570,8 @@ def run_month(i: int) -> dict:
         "points": pts,
         "drug_points": drug_pts,
         "delivered_points": delivered_pts,
+        "deducted_points": ded_pts,
+        "dd_deducted_points": dd_ded,
         "dd_points": dd_pts,
         "dd_drug_points": dd_drug,
         "hosp_points": hosp_pts,
@@ -660,6 +673,7 @@ def _inpatient(
     dd_pts = np.bincount(inst.region[h], weights=t_dot, minlength=6)
     dd_drug = np.bincount(inst.region[h], weights=drug, minlength=6)
     dd_hosp = np.bincount(h, weights=t_dot, minlength=inst.n)
+    dd_ded = np.bincount(inst.region[h], weights=np.minimum(ded, t_dot), minlength=6)
     w = np.flatnonzero(appl <= extract_day)
     case = _choose(rng, [0, 1, 2], [0.8, 0.15, 0.05], k)
     tbl = pa.Table.from_arrays(
@@ -674,4 +688,4 @@ def _inpatient(
         ],
         schema=W.SCHEMAS["dd"],
     )  # fmt: skip
-    return tbl, dd_pts, dd_drug, dd_hosp
+    return tbl, dd_pts, dd_drug, dd_ded, dd_hosp

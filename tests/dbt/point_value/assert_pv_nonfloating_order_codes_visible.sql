@@ -1,6 +1,6 @@
 {{ config(severity='warn') }}
 
--- A non-floating ORDER_CODE rule only sees order lines kept by int_outpatient_orders_joined,
+-- A non-floating ORDER_CODE rule or protected item only sees order lines kept by int_outpatient_orders_joined,
 -- i.e. codes listed in the reference seeds fee_schedule_items, reexam_item_map or upload_items.
 
 with listed_codes as (
@@ -16,7 +16,7 @@ with listed_codes as (
 select
     rules.rule_id,
     rules.match_value
-from {{ ref('point_value_nonfloating_rules') }} as rules
+from {{ ref('int_nonfloating_rules_unioned') }} as rules
 left join listed_codes
     on rules.match_value = listed_codes.order_code
 where rules.rule_kind = 'ORDER_CODE'

@@ -1,5 +1,6 @@
 -- Every classified claim's points reach the point-value aggregate, either as general-service
--- points or as special-budget points: totals of claims and T_DOT must match exactly.
+-- points or as special-budget points: totals of claims (general-service, 交付 and special-budget
+-- claims) and T_DOT must match exactly.
 
 with classified as (
 
@@ -27,7 +28,7 @@ classified_total as (
 aggregated_total as (
 
     select
-        coalesce(sum(claims + special_budget_claims), 0) as claims,
+        coalesce(sum(claims + delivered_claims + special_budget_claims), 0) as claims,
         coalesce(sum(points + special_budget_points), 0) as t_dot
     from {{ ref('int_general_service_points_aggregated') }}
 

@@ -1,7 +1,8 @@
 {{ config(severity='warn') }}
 
--- Realism check: settled regional average point values of complete quarters normally lie
--- between about 0.8 and 1.3; values outside point at a missing budget or mis-classified claims.
+-- Realism check: settled regional average point values normally lie between 0.8 and 1.3
+-- (quality/mart_expectations.yml checks the same on the published marts); values outside point
+-- at a missing budget or mis-classified claims.
 
 select
     sector,
@@ -9,5 +10,5 @@ select
     fee_quarter,
     avg_pv
 from {{ ref('point_value_settlement') }}
-where is_complete
+where status = 'SETTLED'
     and (avg_pv < 0.8 or avg_pv > 1.3)

@@ -1,5 +1,6 @@
--- Region ranks run from 1 to the number of regions of the sector and quarter; the region with
--- rank 1 has the highest APV; the whole country has no rank.
+-- Settled quarters: region ranks run from 1 to the number of regions of the sector and quarter
+-- and the region with rank 1 has the highest APV. The whole country and every PROVISIONAL row
+-- have no rank and no point value (the status rule).
 
 with settlement as (
 
@@ -30,8 +31,10 @@ left join per_quarter
     on settlement.sector = per_quarter.sector
         and settlement.fee_quarter = per_quarter.fee_quarter
 where (settlement.area_no_h = 'ALL' and settlement.avg_pv_rank is not null)
+    or (settlement.status = 'PROVISIONAL' and (settlement.avg_pv_rank is not null or settlement.avg_pv is not null))
     or (
         settlement.area_no_h != 'ALL'
+        and settlement.status = 'SETTLED'
         and (
             settlement.avg_pv_rank is null
             or settlement.avg_pv_rank < 1
