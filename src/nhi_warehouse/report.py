@@ -1208,13 +1208,13 @@ def build_html(
         section_reexam(con, ctx),
         section_referral(con, ctx),
         section_care_plan(con, ctx),
-        section_prospective(con, ctx),
     ]
     # Sections 6-9 (open-list items, hospital claims overview, 中醫, review deductions) live in their own
     # module, which imports the helpers above: imported here, when this module is complete.
     from nhi_warehouse.report_utilisation import utilisation_sections
 
     sections += utilisation_sections(con, ctx)
+    sections.append(section_prospective(con, ctx))
     nav = " · ".join(f'<a href="#{esc(s.key)}">{esc(s.heading)}</a>' for s in sections)
     title = f"共管會議資料 {ctx.region_zh} {roc_quarter(ctx.quarter)} — Co-management meeting report"
     page = (

@@ -176,6 +176,10 @@ def write_extract(raw: Path) -> None:
     )
 
 
+# A hand-written fixture, not the generator's synthetic extract: the build insists on a key.
+TEST_KEY = {"NHI_ID_KEY": "test-key-for-the-prospective-worked-example-0123456789"}
+
+
 @pytest.fixture(scope="module")
 def worked_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     work = tmp_path_factory.mktemp("prospective")
@@ -184,7 +188,7 @@ def worked_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     warehouse = work / "warehouse.duckdb"
     # unit tests run in every full build; here the models and their data tests on the fixture
     build = ["build", "--select", *SELECT, "--exclude", "test_type:unit", "--indirect-selection", "cautious"]
-    result = run_dbt(build, raw, warehouse, work)
+    result = run_dbt(build, raw, warehouse, work, TEST_KEY)
     assert result.returncode == 0, result.stdout[-5000:]
     return raw, warehouse, work
 
@@ -273,6 +277,7 @@ def test_without_the_inputs_the_marts_are_empty(worked_example: tuple[Path, Path
         bare,
         warehouse,
         work / "without",
+        TEST_KEY,
     )
     assert result.returncode == 0, result.stdout[-5000:]
     assert "raw.hosp_prospective: optional table absent" in result.stdout
