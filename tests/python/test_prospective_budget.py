@@ -66,8 +66,8 @@ def claims() -> tuple[list[list], list[list]]:
     for i in range(2_500):
         dd.append(inpatient(HOSPITAL_A, "202402", i + 1, f"QB{i:05d}", 4, 25_000, 0))
     # Hospital A, 2025Q1: 21,126 visits of 10,459 persons by 243 physicians at 3,000 points
-    # (63,378,000) and one 呼吸器-style special-budget claim (E1, 500,000 points, outside the
-    # general service); 2,719 inpatients, 57 of them 5 days and the rest 4 (10,933 days),
+    # (63,378,000) and one special-budget claim (case E1, 500,000 points, all of them a listed
+    # care-plan fee P1407C paid from the 醫療給付改善方案 專款: outside the general service); 2,719 inpatients, 57 of them 5 days and the rest 4 (10,933 days),
     # 76,122,000 points of which 1,500,000 deducted in review: claimed 1億4,000萬 in all,
     # approved 1億3,800萬.
     for i in range(21_126):
@@ -107,7 +107,8 @@ def write_extract(raw: Path) -> None:
             "ORDER_DOT",
             "EXE_S_DATE",
         ],
-        [],
+        # the special-budget claim's one order line: a listed care-plan code (special_budget_rules SB10)
+        [["202502", "1", "2025-02-28", HOSPITAL_A, "E1", 30_000, 1, "2", "P1407C", 1, 500_000, "2025-02-10"]],
     )
     write_csv(
         raw / "hosb" / "hosb.csv",
