@@ -67,7 +67,8 @@ def claims() -> tuple[list[list], list[list]]:
         dd.append(inpatient(HOSPITAL_A, "202402", i + 1, f"QB{i:05d}", 4, 25_000, 0))
     # Hospital A, 2025Q1: 21,126 visits of 10,459 persons by 243 physicians at 3,000 points
     # (63,378,000) and one special-budget claim (case E1, 500,000 points, all of them a listed
-    # care-plan fee P1407C paid from the 醫療給付改善方案 專款: outside the general service); 2,719 inpatients, 57 of them 5 days and the rest 4 (10,933 days),
+    # care-plan fee P1407C paid from the 醫療給付改善方案 專款: outside the general service);
+    # 2,719 inpatients, 57 of them 5 days and the rest 4 (10,933 days),
     # 76,122,000 points of which 1,500,000 deducted in review: claimed 1億4,000萬 in all,
     # approved 1億3,800萬.
     for i in range(21_126):
