@@ -186,16 +186,19 @@ banded as (
 
 final as (
 
+    -- band bounds rounded to 12 decimals: exp() differs in the last binary digit between
+    -- DuckDB and Spark, and point values are published to 4 decimals
+
     select
         banded.*,
-        cast(banded.projected_points / banded.band_factor as double) as projected_points_lower,
-        cast(banded.projected_points * banded.band_factor as double) as projected_points_upper,
-        cast({{ float_point_value('budget_amt', 'allowed_nonfloat_points * band_factor', 'allowed_float_points * band_factor') }} as double)
+        round(cast(banded.projected_points / banded.band_factor as double), 12) as projected_points_lower,
+        round(cast(banded.projected_points * banded.band_factor as double), 12) as projected_points_upper,
+        round(cast({{ float_point_value('budget_amt', 'allowed_nonfloat_points * band_factor', 'allowed_float_points * band_factor') }} as double), 12)
             as float_pv_low,
-        cast({{ float_point_value('budget_amt', 'allowed_nonfloat_points / band_factor', 'allowed_float_points / band_factor') }} as double)
+        round(cast({{ float_point_value('budget_amt', 'allowed_nonfloat_points / band_factor', 'allowed_float_points / band_factor') }} as double), 12)
             as float_pv_high,
-        cast(banded.avg_pv / banded.band_factor as double) as avg_pv_low,
-        cast(banded.avg_pv * banded.band_factor as double) as avg_pv_high,
+        round(cast(banded.avg_pv / banded.band_factor as double), 12) as avg_pv_low,
+        round(cast(banded.avg_pv * banded.band_factor as double), 12) as avg_pv_high,
         cast({{ coverage }} as double) as band_coverage
     from banded
 
