@@ -27,6 +27,11 @@ class Build:
     output: str
 
 
+# dbt build without data and unit tests: for tests that compare the tables two builds produce
+# (the tests themselves run in the demo build every session uses).
+NO_TESTS = ["--exclude-resource-type", "test", "unit_test"]
+
+
 def generate_extract(out: Path, *extra: str) -> dict:
     """Write a synthetic extract with the project's generator; return its manifest."""
     command = [sys.executable, "-m", "nhi_warehouse.generator", "--out", str(out), "--quiet", *extra]

@@ -22,13 +22,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import generate_extract, run_dbt
+from conftest import NO_TESTS, generate_extract, run_dbt
 from nhi_warehouse.deliveries import split
 
 pytestmark = pytest.mark.slow
 
 SCHEMAS = ("staging", "intermediate", "marts")
-NO_TESTS = ["--exclude-resource-type", "test", "unit_test"]
 # CI size; the demo size is `NHI_INCREMENTAL_TEST_PERSONS=15000 NHI_INCREMENTAL_TEST_MONTHS=24`
 # (BENCHMARKS.md): the same test, ~15 minutes longer.
 PERSONS = os.environ.get("NHI_INCREMENTAL_TEST_PERSONS", "2000")

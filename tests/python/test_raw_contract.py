@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import generate_extract, run_dbt
+from conftest import NO_TESTS, generate_extract, run_dbt
 
 MARTS_AND_STAGING = ("staging", "intermediate", "marts")
 
@@ -117,7 +117,7 @@ def test_redelivered_extract_gives_identical_warehouse(tiny_extract: Path, tmp_p
     """Loading the same extract twice (a re-run of the monthly job dropping the same files into
     another sub-folder) must not double count: every staging and mart table is identical."""
     once = copy_extract(tiny_extract, tmp_path / "once")
-    first = run_dbt(["build"], once, tmp_path / "once.duckdb", tmp_path / "w1")
+    first = run_dbt(["build", *NO_TESTS], once, tmp_path / "once.duckdb", tmp_path / "w1")
     assert first.returncode == 0, first.stdout[-3000:]
 
     twice = copy_extract(tiny_extract, tmp_path / "twice")
@@ -126,7 +126,7 @@ def test_redelivered_extract_gives_identical_warehouse(tiny_extract: Path, tmp_p
             target = twice / table / "redelivery" / file.relative_to(tiny_extract / table)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(file, target)
-    second = run_dbt(["build"], twice, tmp_path / "twice.duckdb", tmp_path / "w2")
+    second = run_dbt(["build", *NO_TESTS], twice, tmp_path / "twice.duckdb", tmp_path / "w2")
     assert second.returncode == 0, second.stdout[-3000:]
 
     first_tables = table_fingerprints(tmp_path / "once.duckdb")
@@ -142,8 +142,8 @@ def test_csv_delivery_builds_like_parquet(tmp_path: Path) -> None:
     csv = tmp_path / "csv"
     generate_extract(parquet, "--size", "tiny", "--months", "6", "--bad-share", "0")
     generate_extract(csv, "--size", "tiny", "--months", "6", "--bad-share", "0", "--format", "csv")
-    first = run_dbt(["build"], parquet, tmp_path / "p.duckdb", tmp_path / "w1")
-    second = run_dbt(["build"], csv, tmp_path / "c.duckdb", tmp_path / "w2")
+    first = run_dbt(["build", *NO_TESTS], parquet, tmp_path / "p.duckdb", tmp_path / "w1")
+    second = run_dbt(["build", *NO_TESTS], csv, tmp_path / "c.duckdb", tmp_path / "w2")
     assert first.returncode == 0, first.stdout[-3000:]
     assert second.returncode == 0, second.stdout[-3000:]
     first_tables = table_fingerprints(tmp_path / "p.duckdb")
