@@ -46,11 +46,11 @@ test-spark: setup-spark
 # workers and a Thrift server, started and stopped by the check). Each records its result in
 # docs/parity/ and regenerates the figures in docs/spark.md and README.md from the records.
 parity: setup-spark
-	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 15 --quiet --out data/parity-raw
+	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 16 --quiet --out data/parity-raw
 	$(BIN)/python -m nhi_warehouse.parity --raw data/parity-raw --work data/parity --record docs/parity/session.json
 
 parity-cluster: setup-spark
-	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 15 --quiet --out data/parity-raw
+	$(BIN)/python -m nhi_warehouse.generator --size tiny --months 16 --quiet --out data/parity-raw
 	$(BIN)/python -m nhi_warehouse.parity --raw data/parity-raw --work data/parity-cluster --cluster \
 		--record docs/parity/cluster.json
 
