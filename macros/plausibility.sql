@@ -46,3 +46,29 @@
 {% macro is_late_application(appl_date, month_start) -%}
     {{ appl_date }} >= {{ add_days(dbt.dateadd('month', 1, month_start), var('plausible_max_appl_lag_days')) }}
 {%- endmacro %}
+
+{#- A number as decimal(precision, scale), rounded to the scale, or null when it does not fit (or
+    is not finite: NaN and infinity compare false): a mart cell that cannot be shown is null,
+    never a failed cast. Pair it with a reason column (see fits_decimal). Same SQL on DuckDB and
+    Spark. -#}
+{% macro decimal_or_null(expression, precision, scale) -%}
+    case
+        when {{ fits_decimal(expression, precision, scale) }}
+            then cast(round(cast({{ expression }} as double), {{ scale }}) as decimal({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{#- Does the number, rounded to the scale, fit decimal(precision, scale)? (Null: no.) -#}
+{% macro fits_decimal(expression, precision, scale) -%}
+    coalesce(abs(round(cast({{ expression }} as double), {{ scale }})) < {{ 10 ** (precision - scale) }}, false)
+{%- endmacro %}
+
+{#- Why a point value has no published (decimal(8,4)) figure although it was computed: null when
+    both fit (or neither was computed), 'OUT_OF_DECIMAL_RANGE' when one does not fit. -#}
+{% macro pv_rounded_null_reason(float_pv, avg_pv) -%}
+    case
+        when ({{ float_pv }} is not null and not {{ fits_decimal(float_pv, 8, 4) }})
+            or ({{ avg_pv }} is not null and not {{ fits_decimal(avg_pv, 8, 4) }})
+            then 'OUT_OF_DECIMAL_RANGE'
+    end
+{%- endmacro %}
