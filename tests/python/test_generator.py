@@ -20,6 +20,7 @@ from nhi_warehouse.generator.ids import is_valid_national_id
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "models/staging/nhird/_nhird__sources.yml"
 RULES = ROOT / "seeds/reference/quarantine_rules.csv"
+VARS = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 MONTHLY = ("cd", "oo", "dd", "lab_upload", "referral")
 SINGLE = ("hosb", "budget", "pv_announced", "hosp_prospective", "prospective_region")
 
@@ -128,6 +129,25 @@ def test_bad_rows_break_exactly_one_rule(extract):
         "and try_cast(substr(FEE_YM, 5, 2) as int) between 1 and 12 "
         "and try_cast(substr(FEE_YM, 1, 4) as int) between 1990 and 2200)"
     )
+    bound = {name: VARS[name] for name in VARS if name.startswith("plausible_")}
+    # a row with an invalid FEE_YM (e.g. 189912) cannot be judged against its fee month
+    month_start = f"(case when {ym} then try_cast(FEE_YM[1:4] || '-' || FEE_YM[5:6] || '-01' as date) end)"
+    slack, lag = bound["plausible_fee_month_slack_days"], bound["plausible_max_appl_lag_days"]
+
+    def points_above(columns: list[str], var: str) -> str:
+        return " or ".join(f"{n(c)} > {bound[var]}" for c in columns)
+
+    def outside_month(c: str) -> str:
+        return f"{d(c)} < {month_start} - {slack} or {d(c)} >= {month_start} + interval 1 month + interval {slack} day"
+
+    def age_above(birth: str, on: str) -> str:
+        return (
+            f"date_diff('year', {d(birth)}, {d(on)}) - (strftime({d(on)}, '%m%d') < strftime({d(birth)}, '%m%d'))::int "
+            f"> {bound['plausible_max_age_years']}"
+        )
+
+    late = f"{d('APPL_DATE')} >= {month_start} + interval 1 month + interval {lag} day"
+    claim_points = ["DRUG_DOT", "DIAG_DOT", "TREAT_DOT", "DSVC_DOT", "T_DOT", "PART_AMT", "T_APPL_DOT", "DEDUCT_DOT"]
     hosb_ids = (
         f"(select HOSP_ID from {parquet(root, 'hosb')} "
         "where HOSP_ID like '0_________' and AREA_NO_H in ('1','2','3','4','5','6'))"
@@ -145,6 +165,11 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "t_dot_mismatch": f"{n('T_DOT')} != {n('DRUG_DOT')} + {n('DIAG_DOT')} + {n('TREAT_DOT')} + {n('DSVC_DOT')}",
             "appl_dot_mismatch": f"{n('T_APPL_DOT')} != {n('T_DOT')} - {n('PART_AMT')}",
             "appl_before_visit": f"{d('APPL_DATE')} < {d('FUNC_DATE')}",
+            "implausible_points": points_above(claim_points, "plausible_max_claim_points"),
+            "implausible_drug_days": f"{n('DRUG_DAY')} < 0 or {n('DRUG_DAY')} > {bound['plausible_max_drug_days']}",
+            "implausible_age": f"{d('ID_BIRTHDAY')} > {d('FUNC_DATE')} or {age_above('ID_BIRTHDAY', 'FUNC_DATE')}",
+            "visit_outside_fee_month": outside_month("FUNC_DATE"),
+            "late_application": late,
             "unknown_institution": f"HOSP_ID not in {hosb_ids}",
             "unknown_prescriber": f"ORIG_HOSP_ID is not null and ORIG_HOSP_ID not in {hosb_ids}",
         },
@@ -159,6 +184,13 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "t_dot_mismatch": f"{n('T_DOT')} != {n('DRUG_DOT')} + {n('DSVC_DOT')} + {n('OTHER_DOT')}",
             "appl_dot_mismatch": f"{n('T_APPL_DOT')} != {n('T_DOT')} - {n('PART_AMT')}",
             "dates_out_of_order": f"{d('OUT_DATE')} < {d('IN_DATE')}",
+            "implausible_points": points_above(
+                [c for c in claim_points if c not in ("DIAG_DOT", "TREAT_DOT")] + ["OTHER_DOT"],
+                "plausible_max_claim_points",
+            ),
+            "implausible_age": f"{d('ID_BIRTHDAY')} > {d('IN_DATE')} or {age_above('ID_BIRTHDAY', 'OUT_DATE')}",
+            "visit_outside_fee_month": outside_month("OUT_DATE"),
+            "late_application": late,
             "unknown_institution": f"HOSP_ID not in {hosb_ids}",
         },
         "oo": {
@@ -167,6 +199,9 @@ def test_bad_rows_break_exactly_one_rule(extract):
             "invalid_code": "ORDER_TYPE not in ('1','2','3','4','G') or ORDER_CODE is null",
             "invalid_date": f"{d('APPL_DATE')} is null or (EXE_S_DATE is not null and {ts('EXE_S_DATE')} is null)",
             "invalid_points": f"{n('ORDER_DOT')} < 0",
+            "implausible_points": points_above(["ORDER_DOT"], "plausible_max_order_points"),
+            "implausible_quantity": f"try_cast(ORDER_QTY as decimal(9, 2)) < 0 "
+            f"or try_cast(ORDER_QTY as decimal(9, 2)) > {bound['plausible_max_order_qty']}",
             "orphan_order": f"not exists (select 1 from {parquet(root, 'cd')} c where c.HOSP_ID = t.HOSP_ID "
             "and c.FEE_YM = t.FEE_YM and c.APPL_TYPE = t.APPL_TYPE and c.CASE_TYPE = t.CASE_TYPE "
             "and cast(c.SEQ_NO as varchar) = t.SEQ_NO)",

@@ -87,8 +87,9 @@ final as (
         cast(band_method as {{ dbt.type_string() }}) as band_method,
         cast(calibration_errors as integer) as calibration_errors,
         cast(band_multiplier as double) as band_multiplier,
-        cast(round(float_pv, 4) as decimal(8, 4)) as float_pv_rounded,
-        cast(round(avg_pv, 4) as decimal(8, 4)) as avg_pv_rounded,
+        {{ decimal_or_null('float_pv', 8, 4) }} as float_pv_rounded,
+        {{ decimal_or_null('avg_pv', 8, 4) }} as avg_pv_rounded,
+        cast({{ pv_rounded_null_reason('float_pv', 'avg_pv') }} as {{ dbt.type_string() }}) as rounded_null_reason,
         cast(avg_pv_rank as integer) as avg_pv_rank,
         cast(announced_forecast_float_pv as decimal(8, 4)) as announced_forecast_float_pv,
         cast(announced_forecast_avg_pv as decimal(8, 4)) as announced_forecast_avg_pv

@@ -115,6 +115,7 @@ final as (
         cast(avg_pv as double) as avg_pv,
         cast(float_pv_rounded as decimal(8, 4)) as float_pv_rounded,
         cast(avg_pv_rounded as decimal(8, 4)) as avg_pv_rounded,
+        cast(rounded_null_reason as {{ dbt.type_string() }}) as rounded_null_reason,
         cast(avg_pv_rank as integer) as avg_pv_rank,
         cast(provisional_budget_ratio as double) as provisional_budget_ratio,
         cast(previous_fee_quarter as {{ dbt.type_string() }}) as previous_fee_quarter,

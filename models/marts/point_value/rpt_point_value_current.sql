@@ -95,8 +95,10 @@ final as (
         cast(shown_status as {{ dbt.type_string() }}) as status,
         cast(shown_avg_pv as double) as avg_pv,
         cast(shown_float_pv as double) as float_pv,
-        cast(round(shown_avg_pv, 4) as decimal(8, 4)) as avg_pv_rounded,
-        cast(round(shown_float_pv, 4) as decimal(8, 4)) as float_pv_rounded,
+        {{ decimal_or_null('shown_avg_pv', 8, 4) }} as avg_pv_rounded,
+        {{ decimal_or_null('shown_float_pv', 8, 4) }} as float_pv_rounded,
+        cast({{ pv_rounded_null_reason('shown_float_pv', 'shown_avg_pv') }} as {{ dbt.type_string() }})
+            as rounded_null_reason,
         cast(shown_avg_pv_rank as integer) as avg_pv_rank,
         cast(case when shown_status = 'FORECAST' then avg_pv_low end as double) as avg_pv_low,
         cast(case when shown_status = 'FORECAST' then avg_pv_high end as double) as avg_pv_high,

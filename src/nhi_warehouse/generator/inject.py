@@ -17,6 +17,10 @@ rule of ``seeds/reference/quarantine_rules.csv`` and gets a natural key no good 
   ``hosp_prospective``/``prospective_region``: quarters before the span, ``08…`` HOSP_IDs
   (``unknown_institution``) or a clinic's HOSP_ID (``not_a_hospital``).
 
+Plausibility rules (``implausible_*``, ``visit_outside_fee_month``, ``late_application``) get
+well-formed, internally consistent rows just beyond the default bounds of the dbt vars
+``plausible_*`` (docs/plausibility.md): e.g. a claim with 2e9 more drug points and totals to match.
+
 Rows that need an unparseable text (``invalid_date``) cannot be stored in a typed Parquet
 column, so they go to a CSV file beside the Parquet files of the same folder
 (``late-fix-0.csv``); the other bad rows of a monthly table go to ``late-fix-0.parquet``.
@@ -35,6 +39,13 @@ from . import writer as W
 BAD_DATES = ["2024-02-30", "2024/13/45", "N/A", "31-12-2024", "20240231", "9999-99-99"]
 BAD_TIMES = ["2024-02-30 10:00:00", "2024-13-01 25:61:00", "N/A", "yesterday"]
 BAD_FEE_YM = ["202413", "2024AB", "20245", "189912", "2024-1"]
+# Plausibility rules (docs/plausibility.md): the injected values lie well beyond the default
+# bounds of the dbt vars plausible_* (dbt_project.yml).
+HUGE_POINTS = 2_000_000_000  # > plausible_max_claim_points / plausible_max_order_points (10^8)
+LONG_DRUG_DAYS = 365  # > plausible_max_drug_days (180)
+ANCIENT_BIRTHDAY = int(np.datetime64("1800-03-01", "D").astype(np.int64))  # > plausible_max_age_years (120)
+OUTSIDE_MONTH_DAYS = 100  # visit moved back: > plausible_fee_month_slack_days (62) + 31
+LATE_APPL_DAYS = 800  # after the fee month's end: > plausible_max_appl_lag_days (760)
 TEXT_RULES = {"invalid_date"}
 # (rows, is_text) or None when the generator does not know the rule
 Bad = tuple[pa.Table, bool] | None
@@ -126,6 +137,38 @@ def _text_set(t: pa.Table, name: str, values: list[str]) -> pa.Table:
 # ------------------------------------------------------------------ per-rule changes
 
 
+def _next_month_start(fee_ym: list[str]) -> np.ndarray:
+    """Days since 1970-01-01 of the first day after each FEE_YM month."""
+    months = np.array([f"{ym[:4]}-{ym[4:6]}" for ym in fee_ym], dtype="datetime64[M]")
+    return (months + 1).astype("datetime64[D]").astype(np.int64)
+
+
+def _plausibility_rule(table: str, rule: str, t: pa.Table, parts: list[str]) -> Bad:
+    """cd and dd: a well-formed claim outside one plausibility bound, everything else consistent."""
+    k = t.num_rows
+    j = np.arange(k)
+    visit = "FUNC_DATE" if table == "cd" else "IN_DATE"
+    if rule == "implausible_points":  # huge but consistent: totals carry the extra points
+        extra = HUGE_POINTS + j
+        for c in (parts[0], "T_DOT", "T_APPL_DOT"):
+            t = _set(t, c, _np(t, c) + extra)
+        return t, False
+    if rule == "implausible_drug_days" and table == "cd":
+        return _set(t, "DRUG_DAY", (LONG_DRUG_DAYS + j % 100).astype(np.int32)), False
+    if rule == "implausible_age":  # born in 1800, or (odd rows) born after the visit / admission
+        born_after = _np(t, visit) + 1 + j % 5
+        return _set(t, "ID_BIRTHDAY", np.where(j % 2 == 0, ANCIENT_BIRTHDAY, born_after)), False
+    if rule == "visit_outside_fee_month":  # the stay / visit (and the birthday) months earlier
+        shift = OUTSIDE_MONTH_DAYS + j % 30
+        cols = ["FUNC_DATE", "ID_BIRTHDAY"] if table == "cd" else ["IN_DATE", "OUT_DATE", "ID_BIRTHDAY"]
+        for c in cols:
+            t = _set(t, c, _np(t, c) - shift)
+        return t, False
+    if rule == "late_application":
+        return _set(t, "APPL_DATE", _next_month_start(_list(t, "FEE_YM")) + LATE_APPL_DAYS + j % 100), False
+    return None
+
+
 def _claim_rule(table: str, rule: str, t: pa.Table, seq0: int) -> Bad:
     """cd and dd. Returns (table, is_text)."""
     k = t.num_rows
@@ -172,7 +215,7 @@ def _claim_rule(table: str, rule: str, t: pa.Table, seq0: int) -> Bad:
     if rule == "dates_out_of_order":
         ind = _np(t, "IN_DATE")
         return _set(t, "OUT_DATE", ind - 1 - np.arange(k) % 5), False
-    return None
+    return _plausibility_rule(table, rule, t, parts)
 
 
 def _oo_rule(rule: str, t: pa.Table, n0: int) -> Bad:
@@ -198,6 +241,11 @@ def _oo_rule(rule: str, t: pa.Table, n0: int) -> Bad:
         return _set(_set(tt, "APPL_DATE", appl), "EXE_S_DATE", exe), True
     if rule == "invalid_points":
         return _set(t, "ORDER_DOT", -(np.abs(_np(t, "ORDER_DOT")) + 1)), False
+    if rule == "implausible_points":
+        return _set(t, "ORDER_DOT", _np(t, "ORDER_DOT") + HUGE_POINTS + np.arange(k)), False
+    if rule == "implausible_quantity":  # a negative quantity (units of 0.01)
+        units = W.np_of(t["ORDER_QTY"]).astype(np.int64)
+        return _set(t, "ORDER_QTY", W.decimal_array(-(np.abs(units) + 100), 9, 2)), False
     return None
 
 

@@ -68,7 +68,8 @@ typed as (
         {{ dbt.safe_cast('t_dot_text', dbt.type_bigint()) }} as t_dot,
         {{ dbt.safe_cast('part_amt_text', dbt.type_bigint()) }} as part_amt,
         {{ dbt.safe_cast('t_appl_dot_text', dbt.type_bigint()) }} as t_appl_dot,
-        {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot
+        {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot,
+        {{ fee_month_start_or_null('fee_ym') }} as fee_month_first_day
     from cleaned
 
 ),
@@ -93,9 +94,19 @@ checked as (
                 or t_dot < 0 or part_amt < 0 or t_appl_dot < 0 or deduct_dot < 0
                 or (drug_day_text is not null and drug_day is null)
                 then 'invalid_points'
+            -- plausibility (docs/plausibility.md); the points bound first, so that the sums
+            -- below never overflow
+            when {{ is_above_bound(
+                ['drug_dot', 'diag_dot', 'treat_dot', 'dsvc_dot', 't_dot', 'part_amt', 't_appl_dot', 'deduct_dot'],
+                'plausible_max_claim_points'
+            ) }} then 'implausible_points'
             when t_dot != drug_dot + diag_dot + treat_dot + dsvc_dot then 't_dot_mismatch'
             when t_appl_dot != t_dot - part_amt then 'appl_dot_mismatch'
             when appl_date < visit_date then 'appl_before_visit'
+            when {{ is_out_of_range('drug_day', 'plausible_max_drug_days') }} then 'implausible_drug_days'
+            when {{ is_implausible_age('birth_date', 'visit_date', 'visit_date') }} then 'implausible_age'
+            when {{ is_outside_fee_month('visit_date', 'fee_month_first_day') }} then 'visit_outside_fee_month'
+            when {{ is_late_application('appl_date', 'fee_month_first_day') }} then 'late_application'
         end as rule_name
     from typed
 

@@ -54,7 +54,8 @@ typed as (
         {{ dbt.safe_cast('t_dot_text', dbt.type_bigint()) }} as t_dot,
         {{ dbt.safe_cast('part_amt_text', dbt.type_bigint()) }} as part_amt,
         {{ dbt.safe_cast('t_appl_dot_text', dbt.type_bigint()) }} as t_appl_dot,
-        {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot
+        {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot,
+        {{ fee_month_start_or_null('fee_ym') }} as fee_month_first_day
     from cleaned
 
 ),
@@ -79,9 +80,18 @@ checked as (
                 or drug_dot < 0 or dsvc_dot < 0 or other_dot < 0 or t_dot < 0
                 or part_amt < 0 or t_appl_dot < 0 or deduct_dot < 0
                 then 'invalid_points'
+            -- plausibility (docs/plausibility.md); the points bound first, so that the sums
+            -- below never overflow
+            when {{ is_above_bound(
+                ['drug_dot', 'dsvc_dot', 'other_dot', 't_dot', 'part_amt', 't_appl_dot', 'deduct_dot'],
+                'plausible_max_claim_points'
+            ) }} then 'implausible_points'
             when t_dot != drug_dot + dsvc_dot + other_dot then 't_dot_mismatch'
             when t_appl_dot != t_dot - part_amt then 'appl_dot_mismatch'
             when discharge_date < admission_date then 'dates_out_of_order'
+            when {{ is_implausible_age('birth_date', 'admission_date', 'discharge_date') }} then 'implausible_age'
+            when {{ is_outside_fee_month('discharge_date', 'fee_month_first_day') }} then 'visit_outside_fee_month'
+            when {{ is_late_application('appl_date', 'fee_month_first_day') }} then 'late_application'
         end as rule_name
     from typed
 

@@ -66,6 +66,9 @@ checked as (
                 then 'invalid_date'
             when order_dot is null or order_dot < 0 or (order_qty_text is not null and order_qty is null)
                 then 'invalid_points'
+            -- plausibility (docs/plausibility.md)
+            when {{ is_above_bound(['order_dot'], 'plausible_max_order_points') }} then 'implausible_points'
+            when {{ is_out_of_range('order_qty', 'plausible_max_order_qty') }} then 'implausible_quantity'
         end as rule_name
     from typed
 
