@@ -73,6 +73,20 @@
 {% endmacro %}
 
 
+{#- The SQL function nhi_raw_csv (src/nhi_warehouse/duckdb_plugin.py) on one CSV file: how to
+    read it as the contract table (encoding, layout, the file to read, its columns, the required
+    columns it lacks, or why it cannot be read). -#}
+{% macro duckdb__prepare_raw_csv(csv_file, table_name) %}
+    {%- set overrides = var('raw_csv_encoding', {}) or {} -%}
+    {%- set encoding = overrides.get(table_name, '') if overrides is mapping else overrides -%}
+    {%- set answer = run_query(
+        "select nhi_raw_csv('" ~ csv_file | replace("'", "''") ~ "', '" ~ table_name ~ "', '"
+        ~ (encoding or '') | replace("'", "''") ~ "')"
+    ) -%}
+    {{ return(fromjson(answer.columns[0].values()[0])) }}
+{% endmacro %}
+
+
 {% macro duckdb__create_raw_view(source_node, raw_root, raw_files=none) %}
     {%- set table_name = source_node.name -%}
     {%- set folder = raw_root ~ '/' ~ table_name -%}
@@ -94,74 +108,121 @@
         {{ return('') }}
     {%- endif -%}
 
-    {#- Which contract columns does each file have? One row per (file, missing required column). -#}
-    {%- set schema_queries = [] -%}
+    {%- set problems = [] -%}
+    {%- set required_names = [] -%}
+    {%- for column in columns if not column.optional -%}
+        {%- do required_names.append(column.name) -%}
+    {%- endfor -%}
+
+    {#- Parquet (contract layout): which required columns does each file lack? A 0-byte file is
+        reported as such. -#}
+    {%- set parquet_present = [] -%}
     {%- if n_parquet > 0 -%}
-        {%- do schema_queries.append(
-            "select file_name as file, upper(name) as column_name from parquet_schema('" ~ parquet_glob ~ "')"
-        ) -%}
-    {%- endif -%}
-    {%- if n_csv > 0 -%}
-        {%- set csv_files = run_query("select file from glob('" ~ csv_glob ~ "') order by file") -%}
-        {%- for csv_file in csv_files.columns[0].values() -%}
-            {%- do schema_queries.append(
-                "select '" ~ csv_file ~ "' as file, upper(column_name) as column_name from (describe select * from read_csv('"
-                ~ csv_file ~ "', all_varchar = true, header = true, hive_partitioning = false))"
-            ) -%}
+        {%- for empty_file in run_query(
+            "select filename from read_blob('" ~ parquet_glob ~ "') where size = 0 order by 1"
+        ).columns[0].values() -%}
+            {%- do problems.append(empty_file ~ ': empty file (0 bytes)') -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set required_columns = [] -%}
-    {%- for column in columns if not column.optional -%}
-        {%- do required_columns.append("('" ~ column.name ~ "')") -%}
-    {%- endfor -%}
-    {%- set missing = run_query(
-        "with present as (" ~ schema_queries | join(' union all ') ~ "), "
-        ~ "files as (select distinct file from present), "
-        ~ "required(column_name) as (values " ~ required_columns | join(', ') ~ ") "
-        ~ "select files.file, required.column_name from files cross join required "
-        ~ "where not exists (select 1 from present where present.file = files.file and present.column_name = required.column_name) "
-        ~ "order by 1, 2 limit 20"
-    ) -%}
-    {%- if missing.rows | length > 0 -%}
-        {%- set problems = [] -%}
+    {%- if n_parquet > 0 and problems | length == 0 -%}
+        {%- set schema_query = "select file_name as file, upper(name) as column_name from parquet_schema('"
+            ~ parquet_glob ~ "')" -%}
+        {%- set required_values = [] -%}
+        {%- for name in required_names -%}
+            {%- do required_values.append("('" ~ name ~ "')") -%}
+        {%- endfor -%}
+        {%- set missing = run_query(
+            "with present as (" ~ schema_query ~ "), "
+            ~ "files as (select distinct file from present), "
+            ~ "required(column_name) as (values " ~ required_values | join(', ') ~ ") "
+            ~ "select files.file, required.column_name from files cross join required "
+            ~ "where not exists (select 1 from present where present.file = files.file and present.column_name = required.column_name) "
+            ~ "order by 1, 2 limit 20"
+        ) -%}
         {%- for row in missing.rows -%}
             {%- do problems.append(row[0] ~ ': missing required column ' ~ row[1]) -%}
         {%- endfor -%}
+        {%- do parquet_present.extend(run_query(
+            "select distinct column_name from (" ~ schema_query ~ ")"
+        ).columns[0].values()) -%}
+    {%- endif -%}
+
+    {#- CSV: each file's encoding and layout (raw_files.py via nhi_raw_csv). UTF-8 files in the
+        contract layout are read together; any other file from its UTF-8 contract-layout copy. -#}
+    {%- set plain_csv = [] -%}
+    {%- set plain_present = [] -%}
+    {%- set rewritten_csv = [] -%}
+    {%- if n_csv > 0 -%}
+        {%- for csv_file in run_query("select file from glob('" ~ csv_glob ~ "') order by file").columns[0].values() -%}
+            {%- set prepared = duckdb__prepare_raw_csv(csv_file, table_name) -%}
+            {%- set layout_note = ' (NHIRD layout, docs/nhird-layout.md)' if prepared.layout == 'nhird' else '' -%}
+            {%- if prepared.error -%}
+                {%- do problems.append(csv_file ~ ': ' ~ prepared.error) -%}
+            {%- elif prepared.missing | length > 0 -%}
+                {%- for name in prepared.missing -%}
+                    {%- do problems.append(csv_file ~ ': missing required column ' ~ name ~ layout_note) -%}
+                {%- endfor -%}
+            {%- elif prepared.read_path == csv_file -%}
+                {%- do plain_csv.append(csv_file) -%}
+                {%- do plain_present.extend(prepared.columns) -%}
+            {%- else -%}
+                {%- do rewritten_csv.append(prepared) -%}
+                {{ log("raw." ~ table_name ~ ": " ~ csv_file ~ " read as " ~ prepared.encoding ~ layout_note, info=true) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+
+    {%- if problems | length > 0 -%}
         {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' breaks the raw-data contract:\n  " ~ problems | join('\n  ')
+            "Raw table '" ~ table_name ~ "' breaks the raw-data contract:\n  " ~ problems[:20] | join('\n  ')
         ) }}
     {%- endif -%}
 
-    {#- Columns present in at least one file of a format; optional columns absent there become null. -#}
+    {#- One select per reader; optional columns a reader lacks become null, and every column is
+        text when Parquet and CSV files are mixed. -#}
     {%- set as_text = n_parquet > 0 and n_csv > 0 -%}
+    {%- set readers = [] -%}
+    {%- if n_parquet > 0 -%}
+        {%- do readers.append({
+            'present': parquet_present,
+            'source_file': "replace(filename, '" ~ raw_root ~ "/', '')",
+            'from': "read_parquet('" ~ parquet_glob ~ "', union_by_name = true, hive_partitioning = false, filename = true)"
+        }) -%}
+    {%- endif -%}
+    {%- if plain_csv | length > 0 -%}
+        {%- set quoted_files = [] -%}
+        {%- for csv_file in plain_csv -%}
+            {%- do quoted_files.append("'" ~ csv_file | replace("'", "''") ~ "'") -%}
+        {%- endfor -%}
+        {%- do readers.append({
+            'present': plain_present,
+            'source_file': "replace(filename, '" ~ raw_root ~ "/', '')",
+            'from': "read_csv([" ~ quoted_files | join(', ')
+                ~ "], all_varchar = true, header = true, union_by_name = true, hive_partitioning = false, filename = true)"
+        }) -%}
+    {%- endif -%}
+    {%- for prepared in rewritten_csv -%}
+        {%- do readers.append({
+            'present': prepared.columns,
+            'source_file': "'" ~ prepared.file | replace(raw_root ~ '/', '', 1) | replace("'", "''") ~ "'",
+            'from': "read_csv('" ~ prepared.read_path | replace("'", "''")
+                ~ "', all_varchar = true, header = true, hive_partitioning = false)"
+        }) -%}
+    {%- endfor -%}
     {%- set parts = [] -%}
-    {%- for fmt in ['parquet', 'csv'] if (n_parquet if fmt == 'parquet' else n_csv) > 0 -%}
-        {%- set present = run_query(
-            "select distinct column_name from (" ~ schema_queries | join(' union all ') ~ ") "
-            ~ "where lower(file) like '%." ~ fmt ~ "'"
-        ).columns[0].values() -%}
+    {%- for reader in readers -%}
         {%- set select_list = [] -%}
         {%- for column in columns -%}
-            {%- if column.name in present and as_text -%}
+            {%- if column.name in reader.present and as_text -%}
                 {%- do select_list.append('cast("' ~ column.name ~ '" as varchar) as "' ~ column.name ~ '"') -%}
-            {%- elif column.name in present -%}
+            {%- elif column.name in reader.present -%}
                 {%- do select_list.append('"' ~ column.name ~ '"') -%}
             {%- else -%}
                 {%- do select_list.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- do select_list.append("replace(filename, '" ~ raw_root ~ "/', '') as _source_file") -%}
-        {%- if fmt == 'parquet' -%}
-            {%- do parts.append(
-                'select ' ~ select_list | join(', ') ~ " from read_parquet('" ~ parquet_glob
-                ~ "', union_by_name = true, hive_partitioning = false, filename = true)"
-            ) -%}
-        {%- else -%}
-            {%- do parts.append(
-                'select ' ~ select_list | join(', ') ~ " from read_csv('" ~ csv_glob
-                ~ "', all_varchar = true, header = true, union_by_name = true, hive_partitioning = false, filename = true)"
-            ) -%}
-        {%- endif -%}
+        {%- do select_list.append(reader.source_file ~ ' as _source_file') -%}
+        {%- do parts.append('select ' ~ select_list | join(', ') ~ ' from ' ~ reader['from']) -%}
     {%- endfor -%}
     {%- do run_query('create or replace view raw.' ~ table_name ~ ' as ' ~ parts | join(' union all ')) -%}
     {{ log("raw." ~ table_name ~ ": " ~ n_parquet ~ " parquet and " ~ n_csv ~ " csv file(s) under " ~ folder, info=true) }}

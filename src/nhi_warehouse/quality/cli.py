@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -40,6 +41,18 @@ def _share(text: str) -> float:
     return value
 
 
+def _table_encoding(value: str) -> tuple[str, str]:
+    table, _, encoding = value.partition("=")
+    if not table or not encoding:
+        raise argparse.ArgumentTypeError(f"expected TABLE=ENCODING, e.g. hosb=big5hkscs: {value!r}")
+    return table.strip(), encoding.strip()
+
+
+def csv_encodings(options: argparse.Namespace) -> dict[str, str]:
+    """--csv-encoding TABLE=ENCODING options as dbt's var raw_csv_encoding."""
+    return dict(getattr(options, "csv_encoding", None) or [])
+
+
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quality-dir", help="GX project and state.json (default NHI_QUALITY_DIR or data/quality)")
     parser.add_argument("--docs-dir", help="Data Docs site (default NHI_QUALITY_DOCS or <quality dir>/data_docs)")
@@ -54,6 +67,9 @@ def _add_raw_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample-rows", type=int, default=None,
                         help="validate at most this many rows of a table with GX, sampled (default 100000; "
                              "the per-partition counts always use every row)")  # fmt: skip
+    parser.add_argument("--csv-encoding", action="append", default=[], type=_table_encoding, metavar="TABLE=ENCODING",
+                        help="encoding of a table's CSV files when detection cannot tell, e.g. hosb=big5hkscs "
+                             "(repeatable; dbt's var raw_csv_encoding; docs/raw-encodings.md)")  # fmt: skip
 
 
 def _add_mart_options(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +124,7 @@ def run_raw(options: argparse.Namespace, settings: Settings, paths: QualityPaths
         RawOptions,
         validate_raw,
     )
+    from nhi_warehouse.raw_files import default_cache_dir
 
     raw_options = RawOptions(
         raw_root=settings.raw_root,
@@ -115,6 +132,8 @@ def run_raw(options: argparse.Namespace, settings: Settings, paths: QualityPaths
         max_share=DEFAULT_MAX_SHARE if options.max_share is None else options.max_share,
         min_rows=DEFAULT_MIN_ROWS if options.min_rows is None else options.min_rows,
         sample_rows=DEFAULT_SAMPLE_ROWS if options.sample_rows is None else options.sample_rows,
+        cache_dir=default_cache_dir(settings.duckdb_path),
+        csv_encoding=csv_encodings(options),
     )
     outcome = validate_raw(settings.root, paths, raw_options)
     print(format_summary(outcome), flush=True)
@@ -189,6 +208,8 @@ def run_pipeline(options: argparse.Namespace, settings: Settings, paths: Quality
     if status != exit_codes.OK:
         return status
     dbt_args = [a for a in options.dbt_args if a != "--"]
+    if csv_encodings(options) and "--vars" not in dbt_args:  # the build reads the files as validated
+        dbt_args += ["--vars", json.dumps({"raw_csv_encoding": csv_encodings(options)})]
     if options.demo:
         os.environ["NHI_DEMO"] = "1"  # read by the key policy, macros/id_key.sql
     print(f"pipeline 2/3: dbt build {' '.join(dbt_args)}".rstrip(), flush=True)

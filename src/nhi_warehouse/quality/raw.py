@@ -54,6 +54,7 @@ from nhi_warehouse.quality.gxkit import (
     summarize_failure,
 )
 from nhi_warehouse.quality.paths import QualityPaths
+from nhi_warehouse.raw_files import EMPTY_FILE, default_cache_dir, prepare_csv
 
 DEFAULT_MAX_SHARE = 0.01
 DEFAULT_MIN_ROWS = 5
@@ -160,13 +161,19 @@ class RawFile:
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # UPPER -> (name in file, type)
     rows: int = 0
     read_error: str | None = None
+    # CSV: the file as dbt's raw views read it (nhi_warehouse.raw_files): the file itself, or its
+    # UTF-8 contract-layout copy (a Big5/CP950 file, the NHIRD layout); its encoding and layout.
+    read_path: Path | None = None
+    encoding: str | None = None
+    layout: str = "contract"
 
     @property
     def reader(self) -> str:
         """How dbt's raw views read the file (CSV as text, no hive columns)."""
         if self.format == "parquet":
             return f"read_parquet({quote(self.path)}, hive_partitioning = false)"
-        return f"read_csv({quote(self.path)}, all_varchar = true, header = true, hive_partitioning = false)"
+        path = self.read_path or self.path
+        return f"read_csv({quote(path)}, all_varchar = true, header = true, hive_partitioning = false)"
 
 
 @dataclass
@@ -203,17 +210,39 @@ def discover(raw_root: Path, contract: dict[str, ContractTable]) -> dict[str, Ta
     return tables
 
 
-EMPTY_FILE = "empty file (0 bytes)"
+MISSING_IN_LAYOUT = "missing required column(s)"
 
 
-def inspect_file(con: duckdb.DuckDBPyConnection, raw_file: RawFile) -> None:
+def inspect_file(
+    con: duckdb.DuckDBPyConnection,
+    raw_file: RawFile,
+    table: ContractTable | None = None,
+    cache_dir: Path | None = None,
+    encoding: str | None = None,
+) -> None:
     """Columns, stored types and row count of one file; the error text when it cannot be read. A
     0-byte file (a failed or interrupted transfer) is reported as such, not as a file without any
-    of its columns (CSV) or a damaged Parquet file."""
+    of its columns (CSV) or a damaged Parquet file. With ``table`` and ``cache_dir``, a CSV file is
+    read the way dbt's raw views read it (nhi_warehouse.raw_files.prepare_csv): its encoding
+    detected (``encoding`` overrides), the NHIRD layout recognised from the header."""
     if raw_file.path.stat().st_size == 0:
         raw_file.read_error = EMPTY_FILE
         raw_file.columns = {}
         return
+    if raw_file.format == "csv" and table is not None and cache_dir is not None:
+        prepared = prepare_csv(raw_file.path, table, cache_dir, encoding)
+        raw_file.encoding, raw_file.layout = prepared.encoding, prepared.layout
+        if prepared.error is not None:
+            raw_file.read_error = prepared.error
+            raw_file.columns = {}
+            return
+        if prepared.missing and prepared.layout == "nhird":
+            raw_file.read_error = (
+                f"{MISSING_IN_LAYOUT} {', '.join(prepared.missing)} (NHIRD layout, docs/nhird-layout.md)"
+            )
+            raw_file.columns = {}
+            return
+        raw_file.read_path = Path(prepared.read_path)
     try:
         described = con.execute(f"describe select * from {raw_file.reader}").fetchall()
         raw_file.columns = {str(row[0]).upper(): (str(row[0]), str(row[1])) for row in described}
@@ -662,6 +691,11 @@ class RawOptions:
     max_share: float = DEFAULT_MAX_SHARE
     min_rows: int = DEFAULT_MIN_ROWS
     sample_rows: int = DEFAULT_SAMPLE_ROWS
+    # CSV: where the UTF-8 contract-layout copies go (None: raw_files.default_cache_dir of an
+    # in-memory database) and the encoding per table when detection cannot tell (dbt's var
+    # raw_csv_encoding)
+    cache_dir: Path | None = None
+    csv_encoding: dict[str, str] = field(default_factory=dict)
 
     def tolerated_rows(self, rows: int) -> float:
         """Failing rows a rule tolerates among ``rows`` rows: max(max_share x rows, min_rows)."""
@@ -725,9 +759,14 @@ class _Run:
         return self.options.raw_root.name or str(self.options.raw_root)
 
     def run(self) -> None:
-        for delivery in self.deliveries.values():
+        cache_dir = self.options.cache_dir or default_cache_dir(None)
+        for name, delivery in self.deliveries.items():
+            encoding = self.options.csv_encoding.get(name)
             for raw_file in delivery.files:
-                inspect_file(self.con, raw_file)
+                inspect_file(self.con, raw_file, delivery.contract, cache_dir, encoding)
+                if raw_file.read_path is not None and raw_file.read_path != raw_file.path:
+                    layout = " in the NHIRD layout (docs/nhird-layout.md)" if raw_file.layout == "nhird" else ""
+                    self.outcome.notices.append(f"{raw_file.rel}: read as {raw_file.encoding}{layout}")
         self.check_delivery()
         self.check_files()
         refs = self.prepare_references()
@@ -843,6 +882,8 @@ class _Run:
                 record = by_key[(str(entry["_file"]), column if isinstance(column, str) else "")]
                 if record["read_error"] == EMPTY_FILE:
                     expectation, observed = "the file is not empty", f"{EMPTY_FILE}: it holds no header and no row"
+                elif str(record["read_error"]).startswith(MISSING_IN_LAYOUT):
+                    expectation, observed = "required columns present", str(record["read_error"])
                 elif record["read_error"] is not None:
                     expectation, observed = "the file is readable", f"unreadable: {record['read_error']}"
                 elif record["stored"] == "missing":
