@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, generate_extract, run_dbt
+from conftest import NO_TESTS, ROOT, generate_extract, run_dbt
 from nhi_warehouse.contract import load_contract
 from nhi_warehouse.quality.gxkit import format_summary
 from nhi_warehouse.quality.paths import QualityPaths
@@ -52,7 +52,7 @@ def utf8_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def utf8_marts(utf8_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, ...]]:
     work = tmp_path_factory.mktemp("utf8-build")
-    result = run_dbt(["build"], utf8_csv, work / "w.duckdb", work)
+    result = run_dbt(["build", *NO_TESTS], utf8_csv, work / "w.duckdb", work)
     assert result.returncode == 0, result.stdout[-3000:]
     return marts_of(work / "w.duckdb")
 
@@ -96,7 +96,7 @@ def test_big5_hosb_builds_the_same_marts_as_utf8(
     hosb.write_bytes(text.encode("cp950"))
     with pytest.raises(UnicodeDecodeError):
         hosb.read_bytes().decode("utf-8")
-    result = run_dbt(["build"], raw, tmp_path / "w.duckdb", tmp_path)
+    result = run_dbt(["build", *NO_TESTS], raw, tmp_path / "w.duckdb", tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "read as cp950" in result.stdout
     assert marts_of(tmp_path / "w.duckdb") == utf8_marts
@@ -119,7 +119,7 @@ def test_nhird_layout_builds_the_same_marts_as_the_contract_layout(
     # inpatient orders (DO) are not a contract table: a `do/` folder is not read
     (raw / "do").mkdir()
     (raw / "do" / "do.csv").write_text("FEE_YM,DRUG_NO\n202401,A\n", encoding="utf-8")
-    result = run_dbt(["build"], raw, tmp_path / "w.duckdb", tmp_path)
+    result = run_dbt(["build", *NO_TESTS], raw, tmp_path / "w.duckdb", tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "(NHIRD layout" in result.stdout
     assert marts_of(tmp_path / "w.duckdb") == utf8_marts
