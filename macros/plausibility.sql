@@ -26,12 +26,6 @@
     )
 {%- endmacro %}
 
-{#- First day of the FEE_YM month as a date, or null when FEE_YM is not a month (the rule
-    invalid_fee_ym names such rows; this form never fails a cast on them). -#}
-{% macro fee_month_start_or_null(fee_ym) -%}
-    {{ dbt.safe_cast("concat(substr(" ~ fee_ym ~ ", 1, 4), '-', substr(" ~ fee_ym ~ ", 5, 2), '-01')", 'date') }}
-{%- endmacro %}
-
 {#- Is the date more than plausible_fee_month_slack_days days before the first or after the last
     day of its fee month? -#}
 {% macro is_outside_fee_month(date_expression, month_start) -%}

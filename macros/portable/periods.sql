@@ -27,9 +27,15 @@
     )
 {%- endmacro %}
 
-{#- First day of the FEE_YM month as a date. -#}
-{% macro fee_month_start(fee_ym) -%}
-    cast(concat(substr({{ fee_ym }}, 1, 4), '-', substr({{ fee_ym }}, 5, 2), '-01') as date)
+{#- First day of the FEE_YM month as a date. safe=true: null when FEE_YM is not a month instead
+    of a cast error (for staging, where the rule invalid_fee_ym names such rows). -#}
+{% macro fee_month_start(fee_ym, safe=false) -%}
+    {%- set first_day = "concat(substr(" ~ fee_ym ~ ", 1, 4), '-', substr(" ~ fee_ym ~ ", 5, 2), '-01')" -%}
+    {%- if safe -%}
+        {{ dbt.safe_cast(first_day, 'date') }}
+    {%- else -%}
+        cast({{ first_day }} as date)
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Is the text a valid YYYYMM month? (6 digits, month 01-12.) -#}

@@ -69,7 +69,7 @@ typed as (
         {{ dbt.safe_cast('part_amt_text', dbt.type_bigint()) }} as part_amt,
         {{ dbt.safe_cast('t_appl_dot_text', dbt.type_bigint()) }} as t_appl_dot,
         {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot,
-        {{ fee_month_start_or_null('fee_ym') }} as fee_month_first_day
+        {{ fee_month_start('fee_ym', safe=true) }} as fee_month_first_day
     from cleaned
 
 ),
