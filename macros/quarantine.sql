@@ -5,8 +5,11 @@
     is reported once, under the first file name, so re-delivery never changes the counts.
     A base model with a `row_hash` column (the content hash of its rejected rows, computed from
     the raw values: base_nhird__cd/oo, which store pseudonyms, not the raw identifiers) is
-    grouped by it; otherwise by a hash of all its columns. -#}
-{% macro quarantine_rows(base_model, table_name, key_columns) -%}
+    grouped by it; otherwise by a hash of all its columns.
+    `fee_month`: the base model's fee-month column, for the quarantine of the claim tables built
+    by fee month (macros/increments/fee_month_increments.sql): adds `fee_ym_key` and selects only
+    the months the run rebuilds. -#}
+{% macro quarantine_rows(base_model, table_name, key_columns, fee_month=none) -%}
     {%- set base_relation = ref(base_model) -%}
     {%- set content_columns = [] -%}
     {%- if execute -%}
@@ -29,6 +32,9 @@
         rule_name,
         source_file,
         natural_key
+        {%- if fee_month %},
+        fee_ym_key
+        {%- endif %}
     from (
         select
             '{{ table_name }}' as table_name,
@@ -43,8 +49,14 @@
                     {% if content_columns == ['row_hash'] %}row_hash{% else %}{{ row_hash(content_columns or ['rule_name']) }}{% endif %}
                 order by source_file
             ) as delivery_rank
+            {%- if fee_month %},
+            coalesce({{ fee_month }}, '') as fee_ym_key
+            {%- endif %}
         from {{ base_relation }}
         where rule_name is not null
+        {%- if fee_month %}
+        {{ fee_month_filter(fee_month, file_column='source_file') }}
+        {%- endif %}
     ) as rejected
     where delivery_rank = 1
 {%- endmacro %}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -104,12 +105,37 @@ def differences(incremental: Path, full: Path) -> list[str]:
     return problems
 
 
+def keep_delivered_files(delivered: Path, raw: Path) -> None:
+    """B was written to its own folder: give the files A already had A's modification time, as
+    if B's new files had been added next to them (a file's fingerprint is its size and mtime)."""
+    for path in delivered.rglob("*"):
+        copy = raw / path.relative_to(delivered)
+        if path.is_file() and copy.is_file() and copy.read_bytes() == path.read_bytes():
+            os.utime(copy, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+
+
+def rebuilt_months(work: Path) -> tuple[set[str], set[str]]:
+    """The fee months and the raw files the last compiled stg_nhird__cd selects."""
+    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "stg_nhird__cd.sql"
+    sql = compiled.read_text(encoding="utf-8")
+    months = re.search(r"coalesce\(landed\.fee_ym, ''\) in \(([^)]*)\)", sql)
+    files = re.search(r"landed\.source_file in \(([^)]*)\)", sql)
+    assert months and files, sql[:2000]
+
+    def values(listed: str) -> set[str]:
+        return {value.strip().strip("'") for value in listed.split(",") if value.strip() != "null"}
+
+    return values(months.group(1)), values(files.group(1))
+
+
 @pytest.mark.parametrize("mode", ["new-files", "cumulative"])
 def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple[Path, Path], mode: str) -> None:
-    _, warehouse = warehouse_a
+    a_raw, warehouse = warehouse_a
     work = extract.parent / mode
     summary = split(extract, work / "before", work / "raw", mode=mode)
     assert summary["rows_after_only"]["cd"] > 0 and summary["rows_after_only"]["oo"] > 0
+    if mode == "new-files":
+        keep_delivered_files(a_raw, work / "raw")
 
     incremental = work / "incremental.duckdb"
     shutil.copy(warehouse, incremental)
@@ -118,19 +144,24 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
     result = run_dbt(["build", *extra], work / "raw", incremental, work)
     assert result.returncode == 0, result.stdout[-5000:]
 
-    # the landing models read only the new or changed files, the others the changed keys
-    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird"
-    assert "_source_file in (" in (compiled / "base" / "base_nhird__cd.sql").read_text(encoding="utf-8")
-    assert "__delta_cd" in (compiled / "stg_nhird__cd.sql").read_text(encoding="utf-8")
+    # the fee-month models rebuild exactly the months that received new or changed files (new
+    # files: the last month and the months with late claims; a cumulative re-extract rewrites
+    # every file) and read only the files holding them
+    months, files = rebuilt_months(work)
+    a_files = {path.relative_to(a_raw).as_posix() for path in a_raw.rglob("*") if path.is_file()}
     with duckdb.connect(str(incremental), read_only=True) as con:
-        changed = con.execute(
-            "select count(*) from (select distinct hosp_id, fee_ym, appl_type, case_type, seq_no "
-            "from incremental_state.changes_cd)"
-        ).fetchall()[0][0]
-        staged = con.execute("select count(*) from staging.stg_nhird__cd").fetchall()[0][0]
-    # new files: only the new claims' keys change; a cumulative re-extract rewrites every month
-    # that received late claims, so most keys are re-landed (files with unchanged bytes are not)
-    assert 0 < changed < staged if mode == "new-files" else changed > 0
+        listed = con.execute("select source_file, fee_ym_key from raw_state.file_fee_months where table_name = 'cd'")
+        holding = listed.fetchall()
+    touched = {key for file, key in holding if mode == "cumulative" or file not in a_files}
+    assert months == touched and 0 < len(touched)
+    assert files == {file for file, key in holding if key in touched}
+    if mode == "new-files":
+        assert len(touched) < len({key for _, key in holding})
+
+    # the same delivery again rebuilds nothing
+    result = run_dbt(["compile", "--select", "stg_nhird__cd"], work / "raw", incremental, work)
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert rebuilt_months(work) == (set(), set())
 
     full = work / "full_refresh.duckdb"
     shutil.copy(incremental, full)

@@ -4,29 +4,22 @@
 -- Case types missing from the seed follow the institution rule. Claims of institutions
 -- unknown to hosb, and 交付 claims whose prescribing institution (ORIG_HOSP_ID) is unknown to it,
 -- are quarantined (int_claims_quarantined), not classified here.
--- On DuckDB incremental: a run recomputes the claims whose landed rows changed and the claims
--- of institutions whose row changed; a changed case_types seed rebuilds everything
--- (macros/incremental/incremental.sql).
+-- On DuckDB built by fee month: a run recomputes the fee months whose claims changed; a changed
+-- case_types seed or institution table rebuilds every month (docs/incremental.md).
 
 {{ config(
     materialized=incremental_on_duckdb('table'),
     incremental_strategy='append',
-    pre_hook="{{ incremental_before() }}",
-    post_hook="{{ incremental_after() }}",
+    pre_hook="{{ delete_fee_months() }}",
+    post_hook="{{ record_fee_months() }}",
+    meta={'fee_month': {'inputs': ['stg_nhird__cd'], 'joined': ['int_institutions_classified']}},
 ) }}
 
 with claims as (
 
     select staged.* from {{ ref('stg_nhird__cd') }} as staged
-    {%- if incremental_scope() == 'delta' %}
-    where {{ incremental_delta_match(incremental_delta_relation('cd'), {
-            'hosp_id': 'staged.hosp_id', 'fee_ym': 'staged.fee_ym', 'appl_type': 'staged.appl_type',
-            'case_type': 'staged.case_type', 'seq_no': 'staged.seq_no'
-        }) }}
-        or {{ incremental_delta_match(incremental_keyed_delta_relation('int_institutions_classified'), {
-            'hosp_id': 'staged.hosp_id'
-        }) }}
-    {%- endif %}
+    where true
+    {{ fee_month_filter('staged.fee_ym') }}
 
 ),
 

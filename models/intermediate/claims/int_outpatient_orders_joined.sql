@@ -5,34 +5,23 @@
 -- seed still reaches the care-plan numerator), joined to their claim. This is the one scan of the (large) order
 -- table that the care-plan, referral, re-examination and lab-upload marts share; each of them
 -- keeps only the codes of its own list. `execution_date` is EXE_S_DATE's date, else the visit date.
--- On DuckDB incremental: a run recomputes the order lines whose landed rows changed, those of
--- claims whose landed rows changed and those of institutions whose row changed; a changed code
--- list rebuilds everything (macros/incremental/incremental.sql).
+-- On DuckDB built by fee month: a run recomputes the fee months whose order lines or claims
+-- changed; a changed code list or institution table rebuilds every month (docs/incremental.md).
 -- depends_on: {{ ref('int_institutions_classified') }}
 
 {{ config(
     materialized=incremental_on_duckdb('table'),
     incremental_strategy='append',
-    pre_hook="{{ incremental_before() }}",
-    post_hook="{{ incremental_after() }}",
+    pre_hook="{{ delete_fee_months() }}",
+    post_hook="{{ record_fee_months() }}",
+    meta={'fee_month': {'inputs': ['stg_nhird__oo', 'int_outpatient_claims_classified'], 'joined': ['int_institutions_classified']}},
 ) }}
 
 with orders as (
 
     select staged.* from {{ ref('stg_nhird__oo') }} as staged
-    {%- if incremental_scope() == 'delta' %}
-    where {{ incremental_delta_match(incremental_delta_relation('oo'), {
-            'hosp_id': 'staged.hosp_id', 'fee_ym': 'staged.fee_ym', 'appl_type': 'staged.appl_type',
-            'case_type': 'staged.case_type', 'seq_no': 'staged.seq_no', 'order_seq_no': 'staged.order_seq_no'
-        }) }}
-        or {{ incremental_delta_match(incremental_delta_relation('cd'), {
-            'hosp_id': 'staged.hosp_id', 'fee_ym': 'staged.fee_ym', 'appl_type': 'staged.appl_type',
-            'case_type': 'staged.case_type', 'seq_no': 'staged.seq_no'
-        }) }}
-        or {{ incremental_delta_match(incremental_keyed_delta_relation('int_institutions_classified'), {
-            'hosp_id': 'staged.hosp_id'
-        }) }}
-    {%- endif %}
+    where true
+    {{ fee_month_filter('staged.fee_ym') }}
 
 ),
 

@@ -1,27 +1,23 @@
 -- Outpatient claims (門診處方及治療明細檔): valid rows, one per natural key, pseudonymised
 -- (in base_nhird__cd).
--- On DuckDB incremental: a run recomputes only the claim keys whose landed rows changed
--- (incremental_state.changes_cd), from every landed row of those keys, so the latest-APPL_DATE
--- winner is the one a full build picks (macros/incremental/incremental.sql). Ties on
--- APPL_DATE and file go to the larger T_DOT, then the smaller patient_key.
+-- On DuckDB built by fee month: a run recomputes the fee months whose raw files changed, from
+-- every row of those months, so the latest-APPL_DATE winner is the one a full build picks
+-- (docs/incremental.md). Ties on APPL_DATE and file go to the larger T_DOT, then the smaller
+-- patient_key.
 
 {{ config(
     materialized=incremental_on_duckdb('table'),
     incremental_strategy='append',
-    pre_hook="{{ incremental_before() }}",
-    post_hook="{{ incremental_after() }}",
+    pre_hook="{{ delete_fee_months() }}",
+    post_hook="{{ record_fee_months() }}",
+    meta={'fee_month': {'inputs': ['raw.cd']}},
 ) }}
 
 with checked as (
 
     select landed.* from {{ ref('base_nhird__cd') }} as landed
     where landed.rule_name is null
-    {%- if incremental_scope() == 'delta' %}
-        and {{ incremental_delta_match(incremental_delta_relation('cd'), {
-            'hosp_id': 'landed.hosp_id', 'fee_ym': 'landed.fee_ym', 'appl_type': 'landed.appl_type',
-            'case_type': 'landed.case_type', 'seq_no': 'landed.seq_no'
-        }) }}
-    {%- endif %}
+    {{ fee_month_filter('landed.fee_ym', file_column='landed.source_file') }}
 
 ),
 

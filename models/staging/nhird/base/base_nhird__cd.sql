@@ -1,20 +1,14 @@
-{{ config(
-    materialized=incremental_on_duckdb('view'),
-    incremental_strategy='append',
-    pre_hook="{{ incremental_before() }}",
-    post_hook="{{ incremental_after() }}",
-) }}
+{{ config(materialized='view') }}
 
 -- Outpatient claims (cd), typed, with the first contract rule each row breaks, identifiers
 -- already pseudonymised and the birth date reduced to age (no raw identifier is stored).
 -- Shared by stg_nhird__cd (valid rows) and stg_nhird__cd_rejected (quarantine).
--- On DuckDB a landing table, incremental by raw file (macros/incremental/incremental.sql):
--- a run reads only new or changed files; elsewhere a view.
+-- A view over the raw files: nothing is copied. The fee-month models that read it select the
+-- months they rebuild and the files holding them (macros/increments/fee_month_increments.sql).
 
 with source as (
 
     select * from {{ source('nhird', 'cd') }}
-    {{ landing_file_filter('cd') }}
 
 ),
 

@@ -1,19 +1,13 @@
-{{ config(
-    materialized=incremental_on_duckdb('view'),
-    incremental_strategy='append',
-    pre_hook="{{ incremental_before() }}",
-    post_hook="{{ incremental_after() }}",
-) }}
+{{ config(materialized='view') }}
 
 -- Outpatient order lines (oo), typed, with the first row-level contract rule each row breaks.
 -- The cross-table rule (orphan_order) is checked in int_claims_quarantined.
--- On DuckDB a landing table, incremental by raw file (macros/incremental/incremental.sql):
--- a run reads only new or changed files; elsewhere a view.
+-- A view over the raw files: nothing is copied. The fee-month models that read it select the
+-- months they rebuild and the files holding them (macros/increments/fee_month_increments.sql).
 
 with source as (
 
     select * from {{ source('nhird', 'oo') }}
-    {{ landing_file_filter('oo') }}
 
 ),
 
