@@ -38,6 +38,7 @@ class Step:
     returncode: int
     cpu_seconds: float = 0.0
     load_average: float = 0.0
+    fee_months_rebuilt: dict[str, int] | None = None
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Report:
     steps: list[Step] = field(default_factory=list)
     models: list[dict[str, object]] = field(default_factory=list)
     incremental_models: list[dict[str, object]] = field(default_factory=list)
+    redelivery_models: list[dict[str, object]] = field(default_factory=list)
     summary: dict[str, float] = field(default_factory=dict)
 
 
@@ -84,6 +86,10 @@ def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
         round(cpu, 2),
         round(os.getloadavg()[0], 2),
     )
+
+
+# a scheduled build, as `nhi pipeline` runs it: models and data tests; unit tests run in CI
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 def _dbt(args: list[str], work: Path) -> list[str]:
@@ -152,7 +158,7 @@ def run(options: argparse.Namespace) -> Report:
 
     for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    build = _timed("dbt build (full, empty warehouse)", _dbt(["build"], work), env)
+    build = _timed("dbt build (full, empty warehouse)", _dbt(BUILD, work), env)
     report.steps.append(build)
     if build.returncode == 0:
         report.models = _model_timings(work)
@@ -165,9 +171,10 @@ def run(options: argparse.Namespace) -> Report:
         report.steps.append(_timed("floor (hand-written DuckDB SQL, no dbt)", command, env))
 
     if options.incremental:
-        report.steps += _incremental_steps(raw, work, env, options.incremental)
-        if report.steps[-1].name.startswith("dbt build (incremental") and report.steps[-1].returncode == 0:
-            report.incremental_models = _model_timings(work)
+        steps, timings = _incremental_steps(raw, work, env, options.incremental)
+        report.steps += steps
+        report.incremental_models = timings.get("incremental", [])
+        report.redelivery_models = timings.get("redelivery", [])
 
     claims = report.raw_rows.get("cd", 0)
     report.summary = {
@@ -192,6 +199,13 @@ def run(options: argparse.Namespace) -> Report:
         report.summary["incremental_over_full"] = round(month.seconds / build.seconds, 3)
         if build.cpu_seconds:
             report.summary["incremental_over_full_cpu"] = round(month.cpu_seconds / build.cpu_seconds, 3)
+    redelivery = next((step for step in report.steps if step.name == "dbt build (unchanged re-delivery)"), None)
+    if redelivery and redelivery.fee_months_rebuilt is not None:
+        report.summary["redelivery_seconds"] = redelivery.seconds
+        report.summary["redelivery_fee_months_rebuilt"] = sum(redelivery.fee_months_rebuilt.values())
+    report.summary["peak_rss_mib"] = max(
+        (step.peak_rss_mib for step in report.steps if step.name.startswith("dbt build")), default=0.0
+    )
     generate = next((step for step in report.steps if step.name == "generate"), None)
     if generate and generate.seconds:
         report.summary["generate_seconds"] = generate.seconds
@@ -199,9 +213,27 @@ def run(options: argparse.Namespace) -> Report:
     return report
 
 
-def _incremental_steps(raw: Path, work: Path, env: dict[str, str], mode: str) -> list[Step]:
-    """Deliveries A and B from the extract; a warehouse built on A (timed, for reference);
-    then the timed incremental `dbt build` on B."""
+def _fee_months_rebuilt(work: Path, warehouse: Path) -> dict[str, int]:
+    """Fee months each fee-month model rebuilt in the last dbt run (raw_state.model_fee_months
+    keeps the invocation that built each month; docs/incremental.md)."""
+    import duckdb
+
+    results = json.loads((work / "target" / "run_results.json").read_text(encoding="utf-8"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select model_name, count(*) filter (where invocation_id = ?) from raw_state.model_fee_months "
+            "group by model_name order by model_name",
+            [results["metadata"]["invocation_id"]],
+        ).fetchall()
+    return {model: int(count) for model, count in rows}
+
+
+def _incremental_steps(
+    raw: Path, work: Path, env: dict[str, str], mode: str
+) -> tuple[list[Step], dict[str, list[dict[str, object]]]]:
+    """Deliveries A and B from the extract; a warehouse built on A (timed, for reference); the
+    timed incremental `dbt build` on B; then B again, unchanged (should rebuild no fee month).
+    Returns the steps and the model timings of the last two."""
     from nhi_warehouse.deliveries import split
 
     before, after = work / "delivery_a", work / "delivery_b"
@@ -210,14 +242,44 @@ def _incremental_steps(raw: Path, work: Path, env: dict[str, str], mode: str) ->
     for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     inc_env = dict(env, NHI_DUCKDB_PATH=str(warehouse))
-    steps = [_timed("dbt build (full, delivery A)", _dbt(["build"], work), dict(inc_env, NHI_RAW_ROOT=str(before)))]
-    if steps[0].returncode == 0:
-        steps.append(
-            _timed(
-                f"dbt build (incremental month, {mode})", _dbt(["build"], work), dict(inc_env, NHI_RAW_ROOT=str(after))
-            )
+    steps = [_timed("dbt build (full, delivery A)", _dbt(BUILD, work), dict(inc_env, NHI_RAW_ROOT=str(before)))]
+    timings: dict[str, list[dict[str, object]]] = {}
+    for name in ("incremental", "redelivery"):
+        if steps[-1].returncode != 0:
+            break
+        title = (
+            f"dbt build (incremental month, {mode})" if name == "incremental" else "dbt build (unchanged re-delivery)"
         )
-    return steps
+        steps.append(_timed(title, _dbt(BUILD, work), dict(inc_env, NHI_RAW_ROOT=str(after))))
+        if steps[-1].returncode == 0:
+            steps[-1].fee_months_rebuilt = _fee_months_rebuilt(work, warehouse)
+            timings[name] = _model_timings(work)
+    return steps, timings
+
+
+def _targets(report: Report) -> list[tuple[str, str, str, bool]]:
+    """The performance targets (issue 17: region size, 2 cores; demo full build) against this
+    run's figures: (name, measured, target, met)."""
+    summary = report.summary
+    rows: list[tuple[str, str, str, bool]] = []
+    build = summary.get("build_seconds")
+    if build:
+        limit = 20.0 if report.size == "demo" else 120.0
+        rows.append(("full build, wall s", f"{build:.1f}", f"<= {limit:.0f}", build <= limit))
+    if "build_over_floor" in summary:
+        rows.append(
+            ("full build / floor", f"{summary['build_over_floor']}", "<= 1.5", summary["build_over_floor"] <= 1.5)
+        )
+    if "incremental_over_full" in summary:
+        share = summary["incremental_over_full"]
+        rows.append(("one new month / full build", f"{share:.1%}", "<= 15%", share <= 0.15))
+    if "redelivery_fee_months_rebuilt" in summary:
+        months = summary["redelivery_fee_months_rebuilt"]
+        rows.append(("unchanged re-delivery, fee months rebuilt", f"{months:.0f}", "0", months == 0))
+    if summary.get("peak_rss_mib"):
+        peak = summary["peak_rss_mib"]
+        rows.append(("peak resident memory of a dbt build, MiB", f"{peak:,.0f}", "<= 6,144", peak <= 6144))
+    return rows
 
 
 def render(report: Report, top_models: int = 25) -> str:
@@ -231,6 +293,21 @@ def render(report: Report, top_models: int = 25) -> str:
         f"| {s.returncode} |"
         for s in report.steps
     ]
+    rebuilt = [step for step in report.steps if step.fee_months_rebuilt is not None]
+    if rebuilt:
+        lines += ["", "| fee months rebuilt | " + " | ".join(step.name for step in rebuilt) + " |"]
+        lines += ["|---|" + "---:|" * len(rebuilt)]
+        models = sorted({model for step in rebuilt for model in step.fee_months_rebuilt or {}})
+        lines += [
+            f"| {model} | " + " | ".join(str((step.fee_months_rebuilt or {}).get(model, 0)) for step in rebuilt) + " |"
+            for model in models
+        ]
+    targets = _targets(report)
+    if targets:
+        lines += ["", "| target (issue 17) | measured | target | met |", "|---|---:|---:|---|"]
+        lines += [
+            f"| {name} | {measured} | {target} | {'yes' if met else 'no'} |" for name, measured, target, met in targets
+        ]
     lines += ["", f"| model (top {top_models} by time) | status | s |", "|---|---|---:|"]
     lines += [f"| {m['node']} | {m['status']} | {m['seconds']} |" for m in report.models[:top_models]]
     if report.incremental_models:
@@ -239,6 +316,31 @@ def render(report: Report, top_models: int = 25) -> str:
     lines += ["", "| summary | value |", "|---|---:|"]
     lines += [f"| {key} | {value:,} |" for key, value in report.summary.items()]
     return "\n".join(lines)
+
+
+DOCS = ROOT / "BENCHMARKS.md"
+
+
+def load(path: Path) -> Report:
+    """A report written by an earlier run (its JSON)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["steps"] = [Step(**step) for step in data["steps"]]
+    return Report(**data)
+
+
+def write_docs(report: Report, source: Path, docs: Path = DOCS) -> None:
+    """Put the rendered report into BENCHMARKS.md, between the markers of its size (added at the
+    end the first time): the figures in the docs are the run's, never typed."""
+    start, end = f"<!-- nhi benchmark {report.size}: start -->", f"<!-- nhi benchmark {report.size}: end -->"
+    body = "\n".join(
+        [start, f"Generated by `nhi benchmark` from `{source.relative_to(ROOT).as_posix()}`.", "", render(report), end]
+    )
+    text = docs.read_text(encoding="utf-8")
+    if start in text and end in text:
+        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    docs.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,14 +358,26 @@ def main(argv: list[str] | None = None) -> int:
         help="also time an incremental month: build on all months but the last, add the last (as new "
         "files or as a cumulative re-extract, nhi_warehouse.deliveries), `dbt build` again",
     )
+    parser.add_argument("--docs", action="store_true", help="write the figures into BENCHMARKS.md")
+    parser.add_argument("--render", metavar="JSON", help="no run: print (and with --docs, write) an earlier run's JSON")
     options = parser.parse_args(argv)
+    if options.render:
+        source = Path(options.render).resolve()
+        report = load(source)
+        print(render(report))
+        if options.docs:
+            write_docs(report, source)
+        return 0
     options.work = options.work or str(ROOT / "data" / "benchmark" / options.size)
     report = run(options)
     print(render(report))
-    out = Path(options.json) if options.json else ROOT / "benchmarks" / "results" / f"{options.size}.json"
+    out = (Path(options.json) if options.json else ROOT / "benchmarks" / "results" / f"{options.size}.json").resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwritten: {out}")
+    if options.docs:
+        write_docs(report, out)
+        print(f"written: {DOCS}")
     return 0 if all(step.returncode == 0 for step in report.steps) else 1
 
 

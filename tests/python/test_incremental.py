@@ -153,10 +153,17 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
         listed = con.execute("select source_file, fee_ym_key from raw_state.file_fee_months where table_name = 'cd'")
         holding = listed.fetchall()
     touched = {key for file, key in holding if mode == "cumulative" or file not in a_files}
-    assert months == touched and 0 < len(touched)
+    assert months == touched and len(touched) > 0
     assert files == {file for file, key in holding if key in touched}
     if mode == "new-files":
         assert len(touched) < len({key for _, key in holding})
+
+    if mode == "new-files":  # this run ran the data tests: those on fee-month models see the rebuilt months
+        tests = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "_nhird__models.yml"
+        fee_month_test = (tests / "accepted_values_stg_nhird__oo_appl_type__1__2.sql").read_text(encoding="utf-8")
+        assert "model_name = 'stg_nhird__oo' and invocation_id =" in fee_month_test
+        other_test = (tests / "accepted_values_stg_nhird__dd_appl_type__1__2.sql").read_text(encoding="utf-8")
+        assert "raw_state" not in other_test
 
     # the same delivery again rebuilds nothing
     result = run_dbt(["compile", "--select", "stg_nhird__cd"], work / "raw", incremental, work)

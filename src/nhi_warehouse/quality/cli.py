@@ -212,6 +212,10 @@ def run_pipeline(options: argparse.Namespace, settings: Settings, paths: Quality
         dbt_args += ["--vars", json.dumps({"raw_csv_encoding": csv_encodings(options)})]
     if options.demo:
         os.environ["NHI_DEMO"] = "1"  # read by the key policy, macros/id_key.sql
+    if "--exclude-resource-type" not in dbt_args and "--resource-type" not in dbt_args:
+        # scheduled builds run the data tests; the unit tests (fixed inputs, they do not read the
+        # delivery) run in CI and on demand: dbt test --select test_type:unit
+        dbt_args += ["--exclude-resource-type", "unit_test"]
     print(f"pipeline 2/3: dbt build {' '.join(dbt_args)}".rstrip(), flush=True)
     if run_dbt(["build", *dbt_args], settings) != 0:
         print(f"pipeline: dbt build failed; marts not validated (exit {exit_codes.DBT_FAILED})", flush=True)
