@@ -171,7 +171,8 @@
 {#- The fee months this run rebuilds: none = all (first build, full refresh, other adapters),
     else the list of fee_ym_key values whose input fingerprint is new or changed. -#}
 {% macro fee_months_to_build() -%}
-    {%- if not execute or target.type != 'duckdb' or not is_incremental() -%}
+    {#- `this` is none in a dbt unit test: the model's SQL is tested as a full build -#}
+    {%- if not execute or target.type != 'duckdb' or this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query(
