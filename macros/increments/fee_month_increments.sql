@@ -17,9 +17,8 @@
       fingerprint.
     * raw_state.model_fee_months: per model and month, the input fingerprint it was last built
       from and the dbt invocation that built it (post-hook, in the model's transaction: a failed
-      model records nothing). A month that
-      is new or whose fingerprint changed is deleted by the pre-hook and selected by the model's
-      SQL; dbt appends the result. A month that no longer has any raw file is deleted. (The
+      model records nothing). A month that is new or whose fingerprint changed is deleted by
+      the pre-hook and selected by the model's SQL; dbt appends the result. A month that no longer has any raw file is deleted. (The
       pre-hook rather than delete+insert's own delete: a rebuilt month that now yields no row
       must be emptied too.)
 -#}
