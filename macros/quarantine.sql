@@ -4,7 +4,7 @@
     A rejected row delivered twice (the same content in two files, e.g. a re-run monthly drop)
     is reported once, under the first file name, so re-delivery never changes the counts.
     A base model with a `row_hash` column (the content hash of its rejected rows, computed from
-    the raw values: base_nhird__cd/oo, which store pseudonyms, not the raw identifiers) is
+    the raw values: base_nhird__cd/oo, which expose pseudonyms, not the raw identifiers) is
     grouped by it; otherwise by a hash of all its columns.
     `fee_month`: the base model's fee-month column, for the quarantine of the claim tables built
     by fee month (macros/increments/fee_month_increments.sql): adds `fee_ym_key` and selects only

@@ -175,10 +175,10 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query(
-        'select fee_ym_key from (' ~ _fee_month_inputs_sql() ~ ') as inputs '
-        ~ 'except select fee_ym_key from raw_state.model_fee_months '
-        ~ "where model_name = '" ~ model.name ~ "' and (fee_ym_key, fingerprint) in ("
-        ~ _fee_month_inputs_sql() ~ ') order by 1'
+        'select inputs.fee_ym_key from (' ~ _fee_month_inputs_sql() ~ ') as inputs '
+        ~ 'where not exists (select 1 from raw_state.model_fee_months as built '
+        ~ "where built.model_name = '" ~ model.name ~ "' and built.fee_ym_key = inputs.fee_ym_key "
+        ~ 'and built.fingerprint = inputs.fingerprint) order by 1'
     ) -%}
     {{ return(result.columns[0].values() | list) }}
 {%- endmacro %}
