@@ -4,7 +4,7 @@
 -- are kept (hospitals claim these codes too); the open-list marts keep the western-medicine
 -- clinics' (sector WM_PRIMARY). A listed code claimed outside its validity (before opening, or
 -- 62020C after it became 62020B on 2022-09-01) is not an open-list line and is not here.
--- Reads the staged order table for the seed's codes only (a semi-join on a short code list).
+-- Reads the order lines of the seed's codes (int_outpatient_orders_listed.is_open_list_code).
 
 with items as (
 
@@ -12,18 +12,10 @@ with items as (
 
 ),
 
-item_codes as (
-
-    select distinct order_code from items
-
-),
-
 orders as (
 
-    select staged.*
-    from {{ ref('stg_nhird__oo') }} as staged
-    inner join item_codes
-        on staged.order_code = item_codes.order_code
+    select * from {{ ref('int_outpatient_orders_listed') }}
+    where is_open_list_code
 
 ),
 

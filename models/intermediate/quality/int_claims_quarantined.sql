@@ -3,10 +3,20 @@
 -- unknown to hosb (cd/dd.unknown_institution) and 交付 claims whose prescribing institution
 -- (cd.ORIG_HOSP_ID, optional) is unknown to hosb (cd.unknown_prescriber; a claim of an unknown
 -- institution reports that rule only). Same shape as the staging quarantine.
+-- The order keys come from the valid rows of the typed raw view (one orphan row per key however
+-- often it was delivered), so the 59 M order lines of a region-year are not deduplicated here.
 
 with orders as (
 
-    select * from {{ ref('stg_nhird__oo') }}
+    select
+        hosp_id,
+        fee_ym,
+        appl_type,
+        case_type,
+        seq_no,
+        order_seq_no
+    from {{ ref('base_nhird__oo') }}
+    where rule_name is null
 
 ),
 
@@ -30,7 +40,7 @@ institutions as (
 
 orphan_orders as (
 
-    select
+    select distinct
         'oo' as table_name,
         'orphan_order' as rule_name,
         cast(null as {{ dbt.type_string() }}) as source_file,

@@ -1,32 +1,25 @@
 -- Outpatient order lines (門診醫令明細檔): valid rows, one per natural key.
 -- The execution date is EXE_S_DATE when present, else the claim's visit date (resolved
 -- downstream, where the claim is joined).
--- On DuckDB built by fee month: a run recomputes the fee months whose raw files changed, from
--- every row of those months (docs/incremental.md).
+-- A view: every order line, deduplicated, for analysts and ad-hoc SQL. The build does not read
+-- it: int_outpatient_orders_joined applies the same dedupe (deduplicate_order_lines) to the keys
+-- that carry a listed code only, so the 59 M lines of a region-year are never written.
 
 {{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.oo']}},
+    materialized='view',
+    meta={'fee_month': {'tests_follow': 'int_outpatient_orders_listed'}},
 ) }}
 
 with checked as (
 
-    select landed.* from {{ ref('base_nhird__oo') }} as landed
-    where landed.rule_name is null
-    {{ fee_month_filter('landed.fee_ym', file_column='landed.source_file') }}
+    select * from {{ ref('base_nhird__oo') }}
+    where rule_name is null
 
 ),
 
 deduplicated as (
 
-    {{ dedupe_latest(
-        'checked',
-        ['hosp_id', 'fee_ym', 'appl_type', 'case_type', 'seq_no', 'order_seq_no'],
-        'appl_date desc, source_file desc, order_code, order_dot desc'
-    ) }}
+    {{ deduplicate_order_lines('checked') }}
 
 ),
 

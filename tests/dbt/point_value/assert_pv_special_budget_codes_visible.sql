@@ -7,11 +7,7 @@
 
 with listed_codes as (
 
-    select order_code from {{ ref('fee_schedule_items') }}
-    union
-    select order_code from {{ ref('reexam_item_map') }}
-    union
-    select order_code from {{ ref('upload_items') }}
+    {{ mart_order_codes() }}
 
 ),
 
