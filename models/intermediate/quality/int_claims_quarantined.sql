@@ -2,21 +2,12 @@
 -- order lines whose claim did not pass staging (oo.orphan_order), claims of institutions
 -- unknown to hosb (cd/dd.unknown_institution) and 交付 claims whose prescribing institution
 -- (cd.ORIG_HOSP_ID, optional) is unknown to hosb (cd.unknown_prescriber; a claim of an unknown
--- institution reports that rule only). Same shape as the staging quarantine.
--- The order keys come from the valid rows of the typed raw view (one orphan row per key however
--- often it was delivered), so the 59 M order lines of a region-year are not deduplicated here.
+-- institution reports that rule only). Same shape as the staging quarantine. The orphan order
+-- lines are found by fee month in int_outpatient_orders_orphaned.
 
-with orders as (
+with orphaned_orders as (
 
-    select
-        hosp_id,
-        fee_ym,
-        appl_type,
-        case_type,
-        seq_no,
-        order_seq_no
-    from {{ ref('base_nhird__oo') }}
-    where rule_name is null
+    select * from {{ ref('int_outpatient_orders_orphaned') }}
 
 ),
 
@@ -40,27 +31,20 @@ institutions as (
 
 orphan_orders as (
 
-    select distinct
+    select
         'oo' as table_name,
         'orphan_order' as rule_name,
         cast(null as {{ dbt.type_string() }}) as source_file,
         concat_ws(
             '|',
-            orders.hosp_id,
-            orders.fee_ym,
-            orders.appl_type,
-            orders.case_type,
-            cast(orders.seq_no as {{ dbt.type_string() }}),
-            cast(orders.order_seq_no as {{ dbt.type_string() }})
+            hosp_id,
+            fee_ym,
+            appl_type,
+            case_type,
+            cast(seq_no as {{ dbt.type_string() }}),
+            cast(order_seq_no as {{ dbt.type_string() }})
         ) as natural_key
-    from orders
-    left join outpatient_claims
-        on orders.hosp_id = outpatient_claims.hosp_id
-            and orders.fee_ym = outpatient_claims.fee_ym
-            and orders.appl_type = outpatient_claims.appl_type
-            and orders.case_type = outpatient_claims.case_type
-            and orders.seq_no = outpatient_claims.seq_no
-    where outpatient_claims.hosp_id is null
+    from orphaned_orders
 
 ),
 
