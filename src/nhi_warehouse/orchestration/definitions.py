@@ -132,10 +132,15 @@ def _tail(output: str) -> dg.MetadataValue:
 
 @dbt_assets(manifest=MANIFEST_PATH, dagster_dbt_translator=TRANSLATOR, name="nhi_dbt_build")
 def nhi_dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, nhi: NhiWarehouse) -> Iterator[Any]:
-    """`dbt build` of the selected models: seeds, models, unit tests and data tests (asset checks)."""
+    """`dbt build` of the selected models: seeds, models and data tests (asset checks). The unit
+    tests (fixed inputs, they do not read the delivery) run in CI and on demand, as in `nhi pipeline`."""
     Path(nhi.environment()["NHI_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
     with environment(nhi.environment()):
-        invocation = dbt.cli(["build"], context=context, target_path=run_target_path(context.run.run_id))
+        invocation = dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"],
+            context=context,
+            target_path=run_target_path(context.run.run_id),
+        )
     yield from invocation.stream()
 
 
