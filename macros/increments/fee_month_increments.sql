@@ -7,7 +7,8 @@
 
     * raw_state.file_fee_months (on-run-start, record_raw_fee_months): every raw file of the
       claim tables, its fingerprint (size and modification time; var raw_file_fingerprint:
-      content for the md5 of its bytes) and the FEE_YM values it holds. Only new or changed
+      content for the md5 of its bytes), the FEE_YM values it holds and the invocation that
+      first saw it. Only new or changed
       files are read, and only their FEE_YM column. Taken once per run: every model of the run
       sees the same delivery.
     * A month's input fingerprint for a model: a hash of the fingerprints of the raw files that
@@ -54,8 +55,10 @@
         {%- do run_query('create schema if not exists raw_state') -%}
         {%- do run_query(
             'create table if not exists raw_state.file_fee_months '
-            ~ '(table_name varchar, source_file varchar, file_fingerprint varchar, fee_ym_key varchar)'
+            ~ '(table_name varchar, source_file varchar, file_fingerprint varchar, fee_ym_key varchar, invocation_id varchar)'
         ) -%}
+        {#- the invocation that first saw the file (added to a state table made before it existed) -#}
+        {%- do run_query('alter table raw_state.file_fee_months add column if not exists invocation_id varchar') -%}
         {%- do run_query(
             'create table if not exists raw_state.model_fee_months '
             ~ '(model_name varchar, fee_ym_key varchar, fingerprint varchar, invocation_id varchar)'
@@ -93,7 +96,7 @@
                 {%- endfor -%}
                 {%- do run_query(
                     "insert into raw_state.file_fee_months select distinct '" ~ table_name ~ "', raw._source_file, "
-                    ~ "new_files.file_fingerprint, coalesce(" ~ clean_text('raw."FEE_YM"') ~ ", '') "
+                    ~ "new_files.file_fingerprint, coalesce(" ~ clean_text('raw."FEE_YM"') ~ ", ''), '" ~ invocation_id ~ "' "
                     ~ "from raw." ~ table_name ~ " as raw "
                     ~ "inner join (values " ~ values | join(', ') ~ ") as new_files (source_file, file_fingerprint) "
                     ~ "on raw._source_file = new_files.source_file "

@@ -25,7 +25,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nhi_warehouse.settings import project_root
+from nhi_warehouse.settings import SCHEDULED_BUILD_EXCLUDES, project_root
 
 ROOT = project_root()
 
@@ -88,8 +88,8 @@ def _timed(name: str, command: list[str], env: dict[str, str]) -> Step:
     )
 
 
-# a scheduled build, as `nhi pipeline` runs it: models and data tests; unit tests run in CI
-BUILD = ["build", "--exclude-resource-type", "unit_test"]
+# a scheduled build, as `nhi pipeline` runs it (settings.SCHEDULED_BUILD_EXCLUDES)
+BUILD = ["build", *SCHEDULED_BUILD_EXCLUDES]
 
 
 def _dbt(args: list[str], work: Path) -> list[str]:

@@ -14,6 +14,7 @@ in no fixed order, so even two full builds can differ in the last bit. No timing
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -161,10 +162,19 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
     if mode == "new-files":  # this run ran the data tests: those on fee-month models see the rebuilt months
         tests = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "_nhird__models.yml"
         fee_month_test = (tests / "accepted_values_stg_nhird__oo_appl_type__1__2.sql").read_text(encoding="utf-8")
-        # stg_nhird__oo is a view: its tests follow the months int_outpatient_orders_listed rebuilt
-        assert "model_name = 'int_outpatient_orders_listed' and invocation_id =" in fee_month_test
+        # stg_nhird__oo is a view: its tests look at the months of the order files new in this run
+        assert "table_name = 'oo' and invocation_id =" in fee_month_test
         other_test = (tests / "accepted_values_stg_nhird__dd_appl_type__1__2.sql").read_text(encoding="utf-8")
         assert "raw_state" not in other_test
+        # ... which are the months of the order files this run saw first: some, not all
+        build = json.loads((work / "target" / "run_results.json").read_text(encoding="utf-8"))
+        with duckdb.connect(str(incremental), read_only=True) as con:
+            oo_files = con.execute(
+                "select source_file, fee_ym_key, invocation_id from raw_state.file_fee_months where table_name = 'oo'"
+            ).fetchall()
+        tested = {key for _, key, invocation in oo_files if invocation == build["metadata"]["invocation_id"]}
+        assert tested == {key for file, key, _ in oo_files if file not in a_files}
+        assert 0 < len(tested) < len({key for _, key, _ in oo_files})
 
     # the same delivery again rebuilds nothing
     result = run_dbt(["compile", "--select", "stg_nhird__cd"], work / "raw", incremental, work)

@@ -59,7 +59,7 @@ def test_dbt_failure_exits_4(
     monkeypatch.setattr(dbt_runner, "run_dbt", failing_build)
     assert main(args(raw, tmp_path / "w.duckdb", quality, as_of)) == exit_codes.DBT_FAILED == 4
     # a scheduled build: models and data tests; the unit tests run in CI and on demand
-    assert calls == [["build", "--exclude-resource-type", "unit_test"]]
+    assert calls == [["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:analyst_view"]]
 
 
 def test_mart_failure_exits_5_and_is_never_published(

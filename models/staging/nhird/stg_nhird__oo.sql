@@ -7,7 +7,7 @@
 
 {{ config(
     materialized='view',
-    meta={'fee_month': {'tests_follow': 'int_outpatient_orders_listed'}},
+    meta={'fee_month': {'tests_follow': 'raw.oo'}},
 ) }}
 
 with checked as (

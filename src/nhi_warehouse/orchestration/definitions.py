@@ -38,7 +38,7 @@ from dagster_dbt import (
 from nhi_warehouse.dbt_runner import dbt_executable
 from nhi_warehouse.orchestration.manifest import ensure_manifest
 from nhi_warehouse.quality import exit_codes
-from nhi_warehouse.settings import Settings, project_root
+from nhi_warehouse.settings import SCHEDULED_BUILD_EXCLUDES, Settings, project_root
 
 ROOT = project_root()
 MANIFEST_PATH = ensure_manifest(ROOT)
@@ -132,12 +132,13 @@ def _tail(output: str) -> dg.MetadataValue:
 
 @dbt_assets(manifest=MANIFEST_PATH, dagster_dbt_translator=TRANSLATOR, name="nhi_dbt_build")
 def nhi_dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, nhi: NhiWarehouse) -> Iterator[Any]:
-    """`dbt build` of the selected models: seeds, models and data tests (asset checks). The unit
-    tests (fixed inputs, they do not read the delivery) run in CI and on demand, as in `nhi pipeline`."""
+    """`dbt build` of the selected models: seeds, models and data tests (asset checks), leaving out
+    what every scheduled build leaves out (settings.SCHEDULED_BUILD_EXCLUDES: unit tests, the
+    analyst view's tests), as `nhi pipeline` does."""
     Path(nhi.environment()["NHI_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
     with environment(nhi.environment()):
         invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"],
+            ["build", *SCHEDULED_BUILD_EXCLUDES],
             context=context,
             target_path=run_target_path(context.run.run_id),
         )

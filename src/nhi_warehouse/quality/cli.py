@@ -24,7 +24,7 @@ import duckdb
 from nhi_warehouse.errors import first_line, is_lock_error
 from nhi_warehouse.quality import exit_codes
 from nhi_warehouse.quality.paths import MART_CONFIG, QualityPaths
-from nhi_warehouse.settings import Settings, project_root
+from nhi_warehouse.settings import SCHEDULED_BUILD_EXCLUDES, Settings, project_root
 
 
 def _date(text: str) -> dt.date:
@@ -212,10 +212,9 @@ def run_pipeline(options: argparse.Namespace, settings: Settings, paths: Quality
         dbt_args += ["--vars", json.dumps({"raw_csv_encoding": csv_encodings(options)})]
     if options.demo:
         os.environ["NHI_DEMO"] = "1"  # read by the key policy, macros/id_key.sql
-    if "--exclude-resource-type" not in dbt_args and "--resource-type" not in dbt_args:
-        # scheduled builds run the data tests; the unit tests (fixed inputs, they do not read the
-        # delivery) run in CI and on demand: dbt test --select test_type:unit
-        dbt_args += ["--exclude-resource-type", "unit_test"]
+    if not {"--exclude-resource-type", "--resource-type", "--exclude"} & set(dbt_args):
+        # a scheduled build: what it leaves out runs in CI and on demand (SCHEDULED_BUILD_EXCLUDES)
+        dbt_args += list(SCHEDULED_BUILD_EXCLUDES)
     print(f"pipeline 2/3: dbt build {' '.join(dbt_args)}".rstrip(), flush=True)
     if run_dbt(["build", *dbt_args], settings) != 0:
         print(f"pipeline: dbt build failed; marts not validated (exit {exit_codes.DBT_FAILED})", flush=True)
