@@ -6,10 +6,10 @@
 -- Excluded points stay visible in special_budget_points. A claim all of whose points went to
 -- special budgets is not a general-service claim.
 -- Non-floating points: the rules of int_nonfloating_rules_unioned (drug points in every sector,
--- the year's protected items 保障項目) by points component, case type or order code, never more
--- than the claim's general-service points. Rules apply by the claim's attributed sector,
--- contract type, setting and fee month. Deducted points (核減) count for the general service,
--- capped at its points.
+-- the year's protected items 保障項目) by points component, case type (both per claim class,
+-- int_general_service_classes_matched) or order code, never more than the claim's
+-- general-service points. Deducted points (核減) count for the general service, capped at its
+-- points.
 
 with claims as (
 
@@ -23,72 +23,9 @@ lines as (
 
 ),
 
-special_budget_rules as (
-
-    select * from {{ ref('point_value_special_budget_rules') }}
-    where rule_kind in ('SETTING', 'SECTOR', 'CASE_TYPE')
-
-),
-
-nonfloating_rules as (
-
-    select * from {{ ref('int_nonfloating_rules_unioned') }}
-    where rule_kind in ('COMPONENT', 'CASE_TYPE')
-
-),
-
-claim_classes as (
-
-    select distinct
-        setting,
-        sector,
-        hosp_cont_type,
-        fee_ym,
-        fee_month_start,
-        case_type
-    from claims
-
-),
-
 classes_matched as (
 
-    select
-        claim_classes.setting,
-        claim_classes.sector,
-        claim_classes.hosp_cont_type,
-        claim_classes.fee_ym,
-        claim_classes.case_type,
-        {%- for component in ['drug', 'diag', 'treat', 'dsvc', 'other'] %}
-            max(
-                case
-                    when nonfloating_rules.rule_kind = 'COMPONENT'
-                        and nonfloating_rules.match_value = '{{ component | upper }}_DOT' then 1
-                    else 0
-                end
-            ) as is_nonfloating_{{ component }},
-        {%- endfor %}
-        min(special_budget_rules.rule_id) as special_budget_claim_rule_id,
-        max(case when nonfloating_rules.rule_kind = 'CASE_TYPE' then 1 else 0 end) as is_nonfloating_case
-    from claim_classes
-    left join special_budget_rules
-        on (
-            (special_budget_rules.rule_kind = 'SETTING' and claim_classes.setting = special_budget_rules.match_value)
-            or (special_budget_rules.rule_kind = 'SECTOR' and claim_classes.sector = special_budget_rules.match_value)
-            or (special_budget_rules.rule_kind = 'CASE_TYPE' and claim_classes.case_type = special_budget_rules.match_value)
-        )
-        and {{ pv_rule_applies('special_budget_rules', 'claim_classes') }}
-    left join nonfloating_rules
-        on (
-            nonfloating_rules.rule_kind = 'COMPONENT'
-            or (nonfloating_rules.rule_kind = 'CASE_TYPE' and claim_classes.case_type = nonfloating_rules.match_value)
-        )
-        and {{ pv_rule_applies('nonfloating_rules', 'claim_classes', check_institution=true) }}
-    group by
-        claim_classes.setting,
-        claim_classes.sector,
-        claim_classes.hosp_cont_type,
-        claim_classes.fee_ym,
-        claim_classes.case_type
+    select * from {{ ref('int_general_service_classes_matched') }}
 
 ),
 

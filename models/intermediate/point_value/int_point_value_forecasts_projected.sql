@@ -1,95 +1,22 @@
 -- Point-value forecast (點值預估) per request (fee quarter, as-of date), sector and region, and
--- for the whole country (area_no_h 'ALL', 全區, the sum of the regions): the quarter's projected
--- points (its three projected months, int_point_value_months_projected), reduced by the
--- expected review-deduction rate, split into non-floating and floating points, then
--- FPV = (B - NF) / F and APV = B / (NF + F) with the quarter's budget. relative_se is the
--- forecast's relative standard error: the projection's variance plus that of the deduction rate
--- (the whole country's: the sum of the regions'); the band is set in
--- int_point_value_forecasts_banded.
+-- for the whole country (area_no_h 'ALL', 全區, the sum of the regions): from the quarter's
+-- projected points after the expected review deduction (int_point_value_forecasts_deducted),
+-- split into non-floating and floating points, FPV = (B - NF) / F and APV = B / (NF + F) with
+-- the quarter's budget. relative_se is the forecast's relative standard error: the projection's
+-- variance plus that of the deduction rate (the whole country's: the sum of the regions'); the
+-- band is set in int_point_value_forecasts_banded.
 -- A region with a month that cannot be projected has null projections; the whole country is then
 -- null too. Only regions with a budget row are forecast.
 
-with months as (
+with deducted as (
 
-    select * from {{ ref('int_point_value_months_projected') }}
+    select * from {{ ref('int_point_value_forecasts_deducted') }}
 
 ),
 
 requests as (
 
     select * from {{ ref('int_point_value_forecasts_requested') }}
-
-),
-
-budgets as (
-
-    select * from {{ ref('stg_nhird__budget') }}
-
-),
-
-regional_sums as (
-
-    select
-        request_kind,
-        fee_quarter,
-        as_of_date,
-        sector,
-        area_no_h,
-        sum(observed_claims) as observed_claims,
-        sum(observed_points) as observed_points,
-        sum(observed_nonfloat_points) as observed_nonfloat_points,
-        sum(expected_institutions) as expected_institutions,
-        min(history_quarters) as history_quarters,
-        3 - count(projected_points) as unprojected_months,
-        {{ exact_sum('projected_points') }} as projected_points,
-        {{ exact_sum('projected_nonfloat_points') }} as projected_nonfloat_points,
-        {{ exact_sum('projected_variance') }} as projected_variance,
-        max(expected_deduction_rate) as expected_deduction_rate,
-        max(deduction_rate_variance) as deduction_rate_variance
-    from months
-    group by request_kind, fee_quarter, as_of_date, sector, area_no_h
-
-),
-
-regional as (
-
-    select
-        regional_sums.request_kind,
-        regional_sums.fee_quarter,
-        regional_sums.as_of_date,
-        regional_sums.sector,
-        regional_sums.area_no_h,
-        regional_sums.observed_claims,
-        regional_sums.observed_points,
-        regional_sums.observed_nonfloat_points,
-        regional_sums.expected_institutions,
-        regional_sums.history_quarters,
-        regional_sums.unprojected_months,
-        regional_sums.expected_deduction_rate,
-        regional_sums.deduction_rate_variance,
-        budgets.budget_amt,
-        case when regional_sums.unprojected_months = 0 then regional_sums.projected_points end as projected_points,
-        case when regional_sums.unprojected_months = 0 then regional_sums.projected_nonfloat_points end
-            as projected_nonfloat_points,
-        case when regional_sums.unprojected_months = 0 then regional_sums.projected_variance end as projected_variance
-    from regional_sums
-    inner join budgets
-        on regional_sums.sector = budgets.sector
-            and regional_sums.fee_quarter = budgets.fee_quarter
-            and regional_sums.area_no_h = budgets.area_no_h
-
-),
-
-deducted as (
-
-    select
-        *,
-        projected_points * expected_deduction_rate as expected_deducted_points,
-        power(projected_points, 2) * deduction_rate_variance / power(1 - expected_deduction_rate, 2)
-            as deduction_variance,
-        projected_nonfloat_points * (1 - expected_deduction_rate) as allowed_nonfloat_points,
-        (projected_points - projected_nonfloat_points) * (1 - expected_deduction_rate) as allowed_float_points
-    from regional
 
 ),
 

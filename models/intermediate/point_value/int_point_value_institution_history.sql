@@ -6,7 +6,8 @@
 -- institution filed - an institution files all its claims of a month at once, a pharmacy's 交付
 -- claims of several sectors and regions too - 0 in those it filed without claims in the cell):
 -- what the projection uses for the target months, replayed on months whose outcome is known.
--- What had arrived by each target month's lag is in int_point_value_institution_arrivals.
+-- What had arrived by each target month's lag is in int_point_value_institution_arrivals; each
+-- cell's points by the as-of date, month by month, in int_point_value_unit_finals.
 
 with history_quarters as (
 
@@ -14,49 +15,9 @@ with history_quarters as (
 
 ),
 
-points as (
-
-    select * from {{ ref('int_general_service_points_aggregated') }}
-    where points != 0
-
-),
-
-windows as (
-
-    select
-        request_kind,
-        fee_quarter,
-        as_of_date,
-        {{ pv_month_number('min(' ~ pv_quarter_start_date('history_fee_quarter') ~ ')') }} - 3 as first_month_number,
-        {{ pv_month_number('max(' ~ pv_quarter_start_date('history_fee_quarter') ~ ')') }} + 2 as last_month_number
-    from history_quarters
-    group by request_kind, fee_quarter, as_of_date
-
-),
-
 unit_finals as (
 
-    select
-        windows.request_kind,
-        windows.fee_quarter,
-        windows.as_of_date,
-        points.sector,
-        points.area_no_h,
-        points.hosp_id,
-        {{ pv_month_number('points.fee_month_start') }} as month_number,
-        sum(points.points) as final_points
-    from windows
-    inner join points
-        on {{ pv_month_number('points.fee_month_start') }} between windows.first_month_number and windows.last_month_number
-            and points.appl_date <= windows.as_of_date
-    group by
-        windows.request_kind,
-        windows.fee_quarter,
-        windows.as_of_date,
-        points.sector,
-        points.area_no_h,
-        points.hosp_id,
-        {{ pv_month_number('points.fee_month_start') }}
+    select * from {{ ref('int_point_value_unit_finals') }}
 
 ),
 
