@@ -55,7 +55,7 @@
         from {{ base_relation }}
         where rule_name is not null
         {%- if fee_month %}
-        {{ fee_month_filter(fee_month, file_column='source_file') }}
+        {{ fee_month_filter(fee_month) }}
         {%- endif %}
     ) as rejected
     where delivery_rank = 1

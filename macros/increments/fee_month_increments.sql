@@ -7,8 +7,7 @@
 
     * raw_state.file_fee_months (on-run-start, record_raw_fee_months): every raw file of the
       claim tables, its fingerprint (size and modification time; var raw_file_fingerprint:
-      content for the md5 of its bytes), the FEE_YM values it holds and the invocation that
-      first saw it. Only new or changed
+      content for the md5 of its bytes) and the FEE_YM values it holds. Only new or changed
       files are read, and only their FEE_YM column. Taken once per run: every model of the run
       sees the same delivery.
     * A month's input fingerprint for a model: a hash of the fingerprints of the raw files that
@@ -55,10 +54,8 @@
         {%- do run_query('create schema if not exists raw_state') -%}
         {%- do run_query(
             'create table if not exists raw_state.file_fee_months '
-            ~ '(table_name varchar, source_file varchar, file_fingerprint varchar, fee_ym_key varchar, invocation_id varchar)'
+            ~ '(table_name varchar, source_file varchar, file_fingerprint varchar, fee_ym_key varchar)'
         ) -%}
-        {#- the invocation that first saw the file (added to a state table made before it existed) -#}
-        {%- do run_query('alter table raw_state.file_fee_months add column if not exists invocation_id varchar') -%}
         {%- do run_query(
             'create table if not exists raw_state.model_fee_months '
             ~ '(model_name varchar, fee_ym_key varchar, fingerprint varchar, invocation_id varchar)'
@@ -96,7 +93,7 @@
                 {%- endfor -%}
                 {%- do run_query(
                     "insert into raw_state.file_fee_months select distinct '" ~ table_name ~ "', raw._source_file, "
-                    ~ "new_files.file_fingerprint, coalesce(" ~ clean_text('raw."FEE_YM"') ~ ", ''), '" ~ invocation_id ~ "' "
+                    ~ "new_files.file_fingerprint, coalesce(" ~ clean_text('raw."FEE_YM"') ~ ", '') "
                     ~ "from raw." ~ table_name ~ " as raw "
                     ~ "inner join (values " ~ values | join(', ') ~ ") as new_files (source_file, file_fingerprint) "
                     ~ "on raw._source_file = new_files.source_file "
@@ -186,17 +183,18 @@
     {{ return(result.columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- SQL filter (`and ...`) selecting the months this run rebuilds; with `file_column`, also only
-    the raw files holding them (DuckDB then opens only those files). -#}
+{#- SQL filter (`and ...`) selecting the months this run rebuilds; with `file_column` in a model
+    that reads raw tables, also only the raw files holding them (DuckDB then opens only those
+    files). -#}
 {% macro fee_month_filter(column, file_column=none) -%}
     {%- set months = fee_months_to_build() -%}
     {%- if months is not none %}
         and coalesce({{ column }}, '') in {{ _fee_month_sql_list(months) }}
-        {%- if file_column %}
         {%- set tables = [] %}
         {%- for input in _fee_month_spec()['inputs'] if input.startswith('raw.') %}
             {%- do tables.append(input[4:]) %}
         {%- endfor %}
+        {%- if file_column and tables %}
         {%- set files = run_query(
             'select distinct source_file from raw_state.file_fee_months where table_name in '
             ~ _fee_month_sql_list(tables) ~ ' and fee_ym_key in ' ~ _fee_month_sql_list(months) ~ ' order by 1'

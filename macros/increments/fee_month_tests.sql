@@ -3,10 +3,9 @@
     config through get_where_subquery; this project's version adds one condition: in a
     `dbt build` on DuckDB that is not a full refresh, a data test of a fee-month model
     (meta.fee_month: stg_nhird__cd/oo and their quarantine, the two classified claim models)
-    looks only at the fee months this invocation rebuilt. A view over raw fee-month data names
-    its raw table as meta.fee_month.tests_follow (stg_nhird__oo: 'raw.oo'): its tests look at the
-    fee months of the raw files this invocation saw first (new or changed files). A changed view
-    is tested in full by `dbt test` (CI). Every other test, `dbt test`, a full
+    looks only at the fee months this invocation rebuilt. A view over a fee-month model names it
+    as meta.fee_month.tests_follow (stg_nhird__oo: base_nhird__oo, built before it): its tests
+    look at the months that model rebuilt. A changed view is tested in full by `dbt test` (CI). Every other test, `dbt test`, a full
     refresh and other adapters see every row, as dbt's own macro does.
 -#}
 {% macro get_where_subquery(relation) -%}
@@ -36,16 +35,10 @@
         if node.resource_type == 'model' and node.schema == relation.schema
         and (node.alias or node.name) == relation.identifier -%}
         {%- set spec = (node.config.meta or {}).get('fee_month') -%}
-        {%- set follow = (spec or {}).get('tests_follow', node.name) -%}
-        {%- if spec and follow.startswith('raw.') -%}
-            {{ return(
-                'coalesce(' ~ spec.get('column', 'fee_ym') ~ ", '') in (select fee_ym_key from raw_state.file_fee_months "
-                ~ "where table_name = '" ~ follow[4:] ~ "' and invocation_id = '" ~ invocation_id ~ "')"
-            ) }}
-        {%- elif spec -%}
+        {%- if spec -%}
             {{ return(
                 'coalesce(' ~ spec.get('column', 'fee_ym') ~ ", '') in (select fee_ym_key from raw_state.model_fee_months "
-                ~ "where model_name = '" ~ follow ~ "' and invocation_id = '" ~ invocation_id ~ "')"
+                ~ "where model_name = '" ~ spec.get('tests_follow', node.name) ~ "' and invocation_id = '" ~ invocation_id ~ "')"
             ) }}
         {%- endif -%}
     {%- endfor -%}

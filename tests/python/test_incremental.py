@@ -116,11 +116,11 @@ def keep_delivered_files(delivered: Path, raw: Path) -> None:
 
 
 def rebuilt_months(work: Path) -> tuple[set[str], set[str]]:
-    """The fee months and the raw files the last compiled stg_nhird__cd selects."""
-    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "stg_nhird__cd.sql"
-    sql = compiled.read_text(encoding="utf-8")
-    months = re.search(r"coalesce\(landed\.fee_ym, ''\) in \(([^)]*)\)", sql)
-    files = re.search(r"landed\.source_file in \(([^)]*)\)", sql)
+    """The fee months and the raw files the last compiled base_nhird__cd (the one read of raw cd) selects."""
+    base = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "base"
+    sql = (base / "base_nhird__cd.sql").read_text(encoding="utf-8")
+    months = re.search(r", ''\) in \(([^)]*)\)", sql)
+    files = re.search(r"_source_file in \(([^)]*)\)", sql)
     assert months and files, sql[:2000]
 
     def values(listed: str) -> set[str]:
@@ -162,22 +162,25 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
     if mode == "new-files":  # this run ran the data tests: those on fee-month models see the rebuilt months
         tests = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "_nhird__models.yml"
         fee_month_test = (tests / "accepted_values_stg_nhird__oo_appl_type__1__2.sql").read_text(encoding="utf-8")
-        # stg_nhird__oo is a view: its tests look at the months of the order files new in this run
-        assert "table_name = 'oo' and invocation_id =" in fee_month_test
+        # stg_nhird__oo is a view: its tests look at the months base_nhird__oo rebuilt in this run
+        assert "model_name = 'base_nhird__oo' and invocation_id =" in fee_month_test
         other_test = (tests / "accepted_values_stg_nhird__dd_appl_type__1__2.sql").read_text(encoding="utf-8")
         assert "raw_state" not in other_test
-        # ... which are the months of the order files this run saw first: some, not all
+        # ... which are the months of the order files new in this run: some, not all
         build = json.loads((work / "target" / "run_results.json").read_text(encoding="utf-8"))
         with duckdb.connect(str(incremental), read_only=True) as con:
             oo_files = con.execute(
-                "select source_file, fee_ym_key, invocation_id from raw_state.file_fee_months where table_name = 'oo'"
+                "select source_file, fee_ym_key from raw_state.file_fee_months where table_name = 'oo'"
             ).fetchall()
-        tested = {key for _, key, invocation in oo_files if invocation == build["metadata"]["invocation_id"]}
-        assert tested == {key for file, key, _ in oo_files if file not in a_files}
-        assert 0 < len(tested) < len({key for _, key, _ in oo_files})
+            rebuilt = con.execute(
+                "select fee_ym_key, invocation_id from raw_state.model_fee_months where model_name = 'base_nhird__oo'"
+            ).fetchall()
+        tested = {key for key, invocation in rebuilt if invocation == build["metadata"]["invocation_id"]}
+        assert tested == {key for file, key in oo_files if file not in a_files}
+        assert 0 < len(tested) < len({key for _, key in oo_files})
 
     # the same delivery again rebuilds nothing
-    result = run_dbt(["compile", "--select", "stg_nhird__cd"], work / "raw", incremental, work)
+    result = run_dbt(["compile", "--select", "base_nhird__cd"], work / "raw", incremental, work)
     assert result.returncode == 0, result.stdout[-5000:]
     assert rebuilt_months(work) == (set(), set())
 

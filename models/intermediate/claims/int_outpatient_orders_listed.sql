@@ -13,14 +13,14 @@
     incremental_strategy='append',
     pre_hook="{{ delete_fee_months() }}",
     post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.oo']}},
+    meta={'fee_month': {'inputs': ['base_nhird__oo']}},
 ) }}
 
 with order_lines as (
 
     select typed.* from {{ ref('base_nhird__oo') }} as typed
     where typed.rule_name is null
-    {{ fee_month_filter('typed.fee_ym', file_column='typed.source_file') }}
+    {{ fee_month_filter('typed.fee_ym') }}
 
 ),
 

@@ -9,7 +9,7 @@
     incremental_strategy='append',
     pre_hook="{{ delete_fee_months() }}",
     post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.oo', 'stg_nhird__cd']}},
+    meta={'fee_month': {'inputs': ['base_nhird__oo', 'stg_nhird__cd']}},
 ) }}
 
 with order_lines as (
@@ -23,7 +23,7 @@ with order_lines as (
         typed.order_seq_no
     from {{ ref('base_nhird__oo') }} as typed
     where typed.rule_name is null
-    {{ fee_month_filter('typed.fee_ym', file_column='typed.source_file') }}
+    {{ fee_month_filter('typed.fee_ym') }}
 
 ),
 

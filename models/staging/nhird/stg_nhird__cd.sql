@@ -10,14 +10,14 @@
     incremental_strategy='append',
     pre_hook="{{ delete_fee_months() }}",
     post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.cd']}},
+    meta={'fee_month': {'inputs': ['base_nhird__cd']}},
 ) }}
 
 with checked as (
 
     select landed.* from {{ ref('base_nhird__cd') }} as landed
     where landed.rule_name is null
-    {{ fee_month_filter('landed.fee_ym', file_column='landed.source_file') }}
+    {{ fee_month_filter('landed.fee_ym') }}
 
 ),
 

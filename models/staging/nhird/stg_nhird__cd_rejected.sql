@@ -7,7 +7,7 @@
     incremental_strategy='append',
     pre_hook="{{ delete_fee_months() }}",
     post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.cd'], 'column': 'fee_ym_key'}},
+    meta={'fee_month': {'inputs': ['base_nhird__cd'], 'column': 'fee_ym_key'}},
 ) }}
 
 with rejected as (

@@ -7,7 +7,7 @@
 
 {{ config(
     materialized='view',
-    meta={'fee_month': {'tests_follow': 'raw.oo'}},
+    meta={'fee_month': {'tests_follow': 'base_nhird__oo'}},
 ) }}
 
 with checked as (

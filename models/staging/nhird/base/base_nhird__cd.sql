@@ -1,14 +1,23 @@
-{{ config(materialized='view') }}
-
 -- Outpatient claims (cd), typed, with the first contract rule each row breaks, identifiers
 -- already pseudonymised and the birth date reduced to age (no raw identifier is stored).
 -- Shared by stg_nhird__cd (valid rows) and stg_nhird__cd_rejected (quarantine).
--- A view over the raw files: nothing is copied. The fee-month models that read it select the
--- months they rebuild and the files holding them (macros/increments/fee_month_increments.sql).
+-- The one read of the raw files: on DuckDB a table built by fee month (a run reads only the
+-- raw files holding the months it rebuilds, docs/incremental.md), read by the staging,
+-- quarantine and intermediate models of the table; a view on other engines.
+
+{{ config(
+    materialized=incremental_on_duckdb('view'),
+    incremental_strategy='append',
+    pre_hook="{{ delete_fee_months() }}",
+    post_hook="{{ record_fee_months() }}",
+    meta={'fee_month': {'inputs': ['raw.cd']}},
+) }}
 
 with source as (
 
     select * from {{ source('nhird', 'cd') }}
+    where true
+    {{ fee_month_filter(clean_text('"FEE_YM"'), file_column='_source_file') }}
 
 ),
 

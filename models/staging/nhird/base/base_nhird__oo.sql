@@ -1,13 +1,22 @@
-{{ config(materialized='view') }}
-
 -- Outpatient order lines (oo), typed, with the first row-level contract rule each row breaks.
--- The cross-table rule (orphan_order) is checked in int_claims_quarantined.
--- A view over the raw files: nothing is copied. The fee-month models that read it select the
--- months they rebuild and the files holding them (macros/increments/fee_month_increments.sql).
+-- The cross-table rule (orphan_order) is checked in int_outpatient_orders_orphaned.
+-- The one read of the raw files: on DuckDB a table built by fee month (a run reads only the
+-- raw files holding the months it rebuilds, docs/incremental.md), read by the staging,
+-- quarantine and intermediate models of the table; a view on other engines.
+
+{{ config(
+    materialized=incremental_on_duckdb('view'),
+    incremental_strategy='append',
+    pre_hook="{{ delete_fee_months() }}",
+    post_hook="{{ record_fee_months() }}",
+    meta={'fee_month': {'inputs': ['raw.oo']}},
+) }}
 
 with source as (
 
     select * from {{ source('nhird', 'oo') }}
+    where true
+    {{ fee_month_filter(clean_text('"FEE_YM"'), file_column='_source_file') }}
 
 ),
 
