@@ -1,7 +1,7 @@
 {#- The one dedupe rule of outpatient order lines (oo): one line per natural key (claim key +
     ORDER_SEQ_NO); the latest APPL_DATE wins, then the latest file. Used by stg_nhird__oo (every
-    valid line, for analysts) and int_outpatient_orders_joined (only the keys carrying a listed
-    code: the 8 % of lines the marts read, issue 17). -#}
+    valid line, for analysts) and int_outpatient_orders_listed (only the keys carrying a listed
+    code: the 8 % of lines the marts read). -#}
 {% macro deduplicate_order_lines(relation) -%}
     {{ dedupe_latest(
         relation,

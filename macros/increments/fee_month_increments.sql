@@ -1,7 +1,7 @@
 {#-
     Increments by fee month (費用年月) on DuckDB (docs/incremental.md). The large claim models
-    (stg_nhird__cd/oo and their quarantine, int_outpatient_claims_classified,
-    int_outpatient_orders_joined) are dbt `incremental` models there: a run rebuilds every fee
+    (base_nhird__cd/oo, stg_nhird__cd, the quarantines, the classified claims and the listed,
+    orphaned and joined order lines) are dbt `incremental` models there: a run rebuilds every fee
     month whose inputs changed, from all of that month's rows, and leaves the other months alone.
     On other adapters they are plain tables and nothing here runs.
 

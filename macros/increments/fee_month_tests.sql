@@ -2,10 +2,10 @@
     Data tests that scale with the change (docs/incremental.md). dbt applies a test's `where`
     config through get_where_subquery; this project's version adds one condition: in a
     `dbt build` on DuckDB that is not a full refresh, a data test of a fee-month model
-    (meta.fee_month: stg_nhird__cd/oo and their quarantine, the two classified claim models)
-    looks only at the fee months this invocation rebuilt. A view over a fee-month model names it
-    as meta.fee_month.tests_follow (stg_nhird__oo: base_nhird__oo, built before it): its tests
-    look at the months that model rebuilt. A changed view is tested in full by `dbt test` (CI). Every other test, `dbt test`, a full
+    (meta.fee_month, docs/incremental.md) looks only at the fee months this invocation rebuilt.
+    A view over a fee-month model names it as meta.fee_month.tests_follow (stg_nhird__oo:
+    base_nhird__oo, built before it): its tests look at the months that model rebuilt (a changed
+    view is tested in full by `dbt test`, as CI does). Every other test, `dbt test`, a full
     refresh and other adapters see every row, as dbt's own macro does.
 -#}
 {% macro get_where_subquery(relation) -%}

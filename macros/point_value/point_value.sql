@@ -102,24 +102,24 @@
 {#- The forecast band's settings (vars pv_band_*, dbt_project.yml), checked once for the two
     models that use them (int_point_value_band_calibrated, int_point_value_forecasts_banded). -#}
 {% macro pv_band_settings() -%}
+    {%- set choices = [
+        ('error_scale', 'pv_band_error_scale', 'standardized', ['relative', 'standardized']),
+        ('quantile_rule', 'pv_band_quantile', 'interpolated', ['interpolated', 'conformal']),
+        ('pooling', 'pv_band_pooling', 'sector', ['sector', 'all']),
+    ] -%}
     {%- set settings = {
         'coverage': var('pv_band_coverage', 0.8) | float,
         'min_errors': var('pv_band_min_errors', 20) | int,
         'calibration_quarters': var('pv_band_calibration_quarters', 4) | int,
-        'error_scale': var('pv_band_error_scale', 'standardized'),
-        'quantile_rule': var('pv_band_quantile', 'interpolated'),
-        'pooling': var('pv_band_pooling', 'sector'),
     } -%}
-    {%- set allowed = {
-        'error_scale': ['relative', 'standardized'],
-        'quantile_rule': ['interpolated', 'conformal'],
-        'pooling': ['sector', 'all'],
-    } -%}
-    {%- set var_names = {'error_scale': 'pv_band_error_scale', 'quantile_rule': 'pv_band_quantile', 'pooling': 'pv_band_pooling'} -%}
-    {%- for key, values in allowed.items() if settings[key] not in values -%}
-        {{ exceptions.raise_compiler_error(
-            "var " ~ var_names[key] ~ " must be '" ~ values | join("' or '") ~ "', got '" ~ settings[key] ~ "'"
-        ) }}
+    {%- for key, name, default, values in choices -%}
+        {%- set value = var(name, default) -%}
+        {%- if value not in values -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " must be '" ~ values | join("' or '") ~ "', got '" ~ value ~ "'"
+            ) }}
+        {%- endif -%}
+        {%- do settings.update({key: value}) -%}
     {%- endfor -%}
     {{ return(settings) }}
 {%- endmacro %}

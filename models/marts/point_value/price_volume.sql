@@ -6,17 +6,11 @@
 -- A visit is a claim (件數 = 就診次數): visits per patient = claims / patients, points per
 -- visit = points per claim. Points are before review deductions (醫療費用點數, T_DOT). A 交付
 -- claim's points count in the prescriber's sector and region, its claim and patient do not
--- (交付機構資料點數計，但件數不計, source 000).
+-- (交付機構資料點數計，但件數不計, source 000). The quarter's volumes: int_price_volume_measured.
 
-with points as (
+with ratios as (
 
-    select * from {{ ref('int_general_service_points_aggregated') }}
-
-),
-
-claims as (
-
-    select * from {{ ref('int_general_service_claims_split') }}
+    select * from {{ ref('int_price_volume_measured') }}
 
 ),
 
@@ -35,98 +29,6 @@ sectors as (
 regions as (
 
     select * from {{ ref('regions') }}
-
-),
-
-observed_points as (
-
-    select points.*
-    from points
-    inner join quarters
-        on points.fee_quarter = quarters.fee_quarter
-    inner join sectors
-        on points.sector = sectors.sector
-    where points.appl_date <= quarters.as_of_date
-        and (points.claims != 0 or points.points != 0)
-
-),
-
-observed_claims as (
-
-    select claims.*
-    from claims
-    inner join quarters
-        on claims.fee_quarter = quarters.fee_quarter
-    inner join sectors
-        on claims.sector = sectors.sector
-    where claims.appl_date <= quarters.as_of_date
-        and claims.is_general_service
-        and not claims.is_delivered
-
-),
-
-volumes as (
-
-    select
-        sector,
-        area_no_h,
-        fee_quarter,
-        sum(claims) as claims,
-        sum(points) as points
-    from observed_points
-    group by sector, area_no_h, fee_quarter
-
-    union all
-
-    select
-        sector,
-        'ALL' as area_no_h,
-        fee_quarter,
-        sum(claims) as claims,
-        sum(points) as points
-    from observed_points
-    group by sector, fee_quarter
-
-),
-
-patients as (
-
-    select
-        sector,
-        area_no_h,
-        fee_quarter,
-        count(distinct patient_key) as patients
-    from observed_claims
-    group by sector, area_no_h, fee_quarter
-
-    union all
-
-    select
-        sector,
-        'ALL' as area_no_h,
-        fee_quarter,
-        count(distinct patient_key) as patients
-    from observed_claims
-    group by sector, fee_quarter
-
-),
-
-ratios as (
-
-    select
-        volumes.sector,
-        volumes.area_no_h,
-        volumes.fee_quarter,
-        volumes.claims,
-        volumes.points,
-        patients.patients,
-        cast(volumes.points as double) / nullif(cast(volumes.claims as double), 0) as points_per_claim,
-        cast(volumes.claims as double) / nullif(cast(patients.patients as double), 0) as visits_per_patient
-    from volumes
-    left join patients
-        on volumes.sector = patients.sector
-            and volumes.area_no_h = patients.area_no_h
-            and volumes.fee_quarter = patients.fee_quarter
 
 ),
 
