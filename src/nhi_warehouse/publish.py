@@ -64,7 +64,7 @@ import duckdb
 from nhi_warehouse import build_record
 from nhi_warehouse.build_record import GOOD_STATUSES, BuildRecord
 from nhi_warehouse.errors import ACCESS_EXIT_CODE, AccessError, first_line, is_lock_error
-from nhi_warehouse.settings import Settings
+from nhi_warehouse.settings import Settings, is_whole_project
 
 DEFAULT_PUBLISH_DIR = "data/published"
 DEFAULT_KEEP = 3
@@ -202,10 +202,11 @@ def check_record(record: BuildRecord | None, warehouse: Path, *, allow_partial: 
         )
     if record.empty:
         raise PublishError(f"the last dbt build of {warehouse} ran with --empty (tables without rows): not publishable")
-    if record.selection and not allow_partial:
+    if not is_whole_project(record.selection) and not allow_partial:
         raise PublishError(
             f"the last dbt build of {warehouse} was selective ({record.selection}): publish after a whole-project "
-            "`dbt build` (or pass --allow-partial-build if the rest of the warehouse is known to be good)."
+            "`dbt build` (one that leaves out at most what scheduled builds leave out: unit tests, the analyst "
+            "view's tests), or pass --allow-partial-build if the rest of the warehouse is known to be good."
         )
     if record.status != "success":
         results = sum(record.result_counts.values())

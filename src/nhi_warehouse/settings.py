@@ -18,6 +18,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_RAW_ROOT = "data/raw"
 DEFAULT_DUCKDB_PATH = "data/warehouse/nhi.duckdb"
@@ -31,7 +32,29 @@ EXTRACT_MANIFEST = "_manifest.json"
 # view stg_nhird__oo (tag analyst_view: each recomputes the dedupe of every order line, which
 # the build itself never reads). CI runs both; on demand: `dbt test --select test_type:unit`,
 # `dbt test --select stg_nhird__oo`.
-SCHEDULED_BUILD_EXCLUDES = ("--exclude-resource-type", "unit_test", "--exclude", "tag:analyst_view")
+SCHEDULED_EXCLUDED_RESOURCE_TYPES = ("unit_test",)
+SCHEDULED_EXCLUDED_SELECTORS = ("tag:analyst_view",)  # tests only: every model and seed is built
+SCHEDULED_BUILD_EXCLUDES = (
+    "--exclude-resource-type",
+    *SCHEDULED_EXCLUDED_RESOURCE_TYPES,
+    "--exclude",
+    *SCHEDULED_EXCLUDED_SELECTORS,
+)
+# The `--select` dagster-dbt passes when a run builds every dbt asset (not a subset).
+WHOLE_PROJECT_SELECTION = ["fqn:*"]
+
+
+def is_whole_project(selection: dict[str, Any]) -> bool:
+    """Whether a dbt build's selection (dbt's `args`: select, exclude, selector, resource_types,
+    exclude_resource_types) built every model and seed: nothing selected but dagster-dbt's
+    `fqn:*`, nothing excluded but what scheduled builds leave out (SCHEDULED_BUILD_EXCLUDES)."""
+    return (
+        list(selection.get("select") or WHOLE_PROJECT_SELECTION) == WHOLE_PROJECT_SELECTION
+        and not selection.get("selector")
+        and not selection.get("resource_types")
+        and set(selection.get("exclude") or ()) <= set(SCHEDULED_EXCLUDED_SELECTORS)
+        and set(selection.get("exclude_resource_types") or ()) <= set(SCHEDULED_EXCLUDED_RESOURCE_TYPES)
+    )
 
 
 def id_key_fingerprint(key: str) -> str:

@@ -119,7 +119,11 @@ class Project:
         self.builds += 1
         number = self.builds
         invocation_id = f"{number:08d}-aaaa-bbbb-cccc-{number:012d}"
-        selection = {key: value for key, value in args.items() if key in {"select", "exclude"} and value}
+        selection = {
+            key: value
+            for key, value in args.items()
+            if key in {"select", "exclude", "exclude_resource_types", "resource_types"} and value
+        }
         write_build_record(
             self.settings.duckdb_path,
             invocation_id,
@@ -350,6 +354,8 @@ def test_a_failed_build_never_replaces_the_last_good_publication(project: Projec
         ({"which": "test"}, "was `dbt test` .*not `dbt build`"),
         ({"select": ["point_value"]}, "selective"),
         ({"exclude": ["tag:slow"]}, "selective"),
+        ({"exclude": ["tag:analyst_view", "tag:slow"]}, "selective"),
+        ({"resource_types": ["model"]}, "selective"),
         ({"empty": True}, "--empty"),
         ({"statuses": ()}, "did not succeed .*no node ran"),
         ({"killed": True}, "never finished: it was killed"),
@@ -365,6 +371,20 @@ def test_publishing_is_refused_after_anything_but_a_whole_successful_build(
         project.publish()
     assert project.current.resolve() == good.resolve()
     assert project.releases() == [good.name]
+
+
+@pytest.mark.parametrize(
+    "build_args",
+    [
+        # nhi pipeline's and the Dagster job's build (settings.SCHEDULED_BUILD_EXCLUDES): every model
+        {"exclude_resource_types": ["unit_test"], "exclude": ["tag:analyst_view"]},
+        {"select": ["fqn:*"], "exclude_resource_types": ["unit_test"], "exclude": ["tag:analyst_view"]},
+    ],
+)
+def test_a_scheduled_build_is_a_whole_project_build(project: Project, build_args: dict) -> None:
+    project.build(**build_args)
+    release = project.publish()
+    assert project.current.resolve() == release.resolve()
 
 
 def test_a_selective_build_is_published_when_allowed(project: Project) -> None:

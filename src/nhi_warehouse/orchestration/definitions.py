@@ -46,8 +46,6 @@ MANIFEST: dict[str, Any] = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
 MART_SCHEMA = "marts"
 JOB_NAME = "nhi_pipeline"
 READY_MARKERS = ("_SUCCESS", "_manifest.json")
-# The `--select` dagster-dbt passes when a run builds every dbt asset (not a subset): the whole project.
-WHOLE_PROJECT_SELECTION = ["fqn:*"]
 OUTPUT_LINES_SHOWN = 60
 
 
@@ -209,11 +207,6 @@ def mart_validation(context: dg.AssetExecutionContext, nhi: NhiWarehouse) -> dg.
     return dg.MaterializeResult(metadata={"warehouse": env["NHI_DUCKDB_PATH"], "validation": _tail(output)})
 
 
-def _whole_project(run_results: Path) -> bool:
-    args = json.loads(run_results.read_text(encoding="utf-8")).get("args", {})
-    return args.get("select") == WHOLE_PROJECT_SELECTION and not args.get("exclude") and not args.get("selector")
-
-
 @dg.asset(
     key=["published", "marts"],
     deps=[mart_validation],
@@ -222,14 +215,13 @@ def _whole_project(run_results: Path) -> bool:
 )
 def published_marts(context: dg.AssetExecutionContext, nhi: NhiWarehouse) -> dg.MaterializeResult:
     """Publish the build of this run. dagster-dbt selects `fqn:*` when a run builds every dbt
-    asset: that is the whole project, and only then is the build publishable."""
+    asset: that is the whole project (settings.is_whole_project), and only then does `nhi
+    publish` accept the build."""
     env = nhi.environment()
     run_results = run_target_path(context.run.run_id) / "run_results.json"
     if not run_results.is_file():
         raise dg.Failure(description="this run did not build the dbt assets: publish in the run that builds them")
     arguments = ["publish", "--warehouse", env["NHI_DUCKDB_PATH"], "--run-results", str(run_results)]
-    if _whole_project(run_results):
-        arguments.append("--allow-partial-build")
     status, output = run_nhi(context, arguments, env)
     if status != 0:
         raise dg.Failure(
