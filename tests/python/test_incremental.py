@@ -156,7 +156,9 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
     touched = {key for file, key in holding if mode == "cumulative" or file not in a_files}
     assert months == touched and len(touched) > 0
     assert files == {file for file, key in holding if key in touched}
-    if mode == "new-files":
+    if mode == "new-files" and (PERSONS, MONTHS) == ("2000", "6"):
+        # at CI size delivery B leaves fee months untouched, so the run must leave them alone (at
+        # demo size its late claims reach every fee month: all are rebuilt, as checked above)
         assert len(touched) < len({key for _, key in holding})
 
     if mode == "new-files":  # this run ran the data tests: those on fee-month models see the rebuilt months
