@@ -38,13 +38,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Is the text a valid YYYYMM month? (6 digits, month 01-12.) -#}
+{#- Is the text a valid YYYYMM month? (6 digits, month 01-12, year 1990-2200; compared as text,
+    which for 6 digits is the numeric comparison: one pattern, not three strict casts.) -#}
 {% macro is_valid_fee_ym(fee_ym) -%}
     (
-        length({{ fee_ym }}) = 6
-        and {{ dbt.safe_cast(fee_ym, 'integer') }} is not null
-        and {{ dbt.safe_cast('substr(' ~ fee_ym ~ ', 5, 2)', 'integer') }} between 1 and 12
-        and {{ dbt.safe_cast('substr(' ~ fee_ym ~ ', 1, 4)', 'integer') }} between 1990 and 2200
+        {{ regexp_full_match(fee_ym, '^[0-9]{6}$') }}
+        and substr({{ fee_ym }}, 5, 2) between '01' and '12'
+        and substr({{ fee_ym }}, 1, 4) between '1990' and '2200'
     )
 {%- endmacro %}
 

@@ -4,7 +4,11 @@
     * The contract (tables, columns, required/optional) is read from the `nhird` source
       definition (models/staging/nhird/_nhird__sources.yml): one copy of the contract.
     * Parquet and CSV files in any sub-folder are one table; CSV is read as text
-      (all_varchar) and cast by the staging models, never by type guessing.
+      (all_varchar) and cast by the staging models, never by type guessing. Where a folder
+      holds both, `raw.<table>` has every column as text; DuckDB also makes one view per kind of
+      file, `raw.<table>__parquet` (Parquet's own types) and `raw.<table>__csv` (text), which
+      the staging models read (macro typed_raw_rows) so that typed Parquet is not turned into
+      text and back.
     * A required table with no files stops the build with a message naming the folder;
       an optional one becomes an empty view with the contract's columns.
     * A file missing a required column stops the build naming the file and the column.
@@ -104,6 +108,8 @@
     {%- set n_csv = files.columns[1].values()[0] -%}
 
     {%- if n_parquet == 0 and n_csv == 0 -%}
+        {%- do run_query('drop view if exists raw.' ~ table_name ~ '__parquet') -%}
+        {%- do run_query('drop view if exists raw.' ~ table_name ~ '__csv') -%}
         {%- do create_empty_raw_view(table_name, folder, required, columns) -%}
         {{ return('') }}
     {%- endif -%}
@@ -184,6 +190,7 @@
     {%- set readers = [] -%}
     {%- if n_parquet > 0 -%}
         {%- do readers.append({
+            'kind': 'parquet',
             'present': parquet_present,
             'source_file': "replace(filename, '" ~ raw_root ~ "/', '')",
             'from': "read_parquet('" ~ parquet_glob ~ "', union_by_name = true, hive_partitioning = false, filename = true)"
@@ -195,6 +202,7 @@
             {%- do quoted_files.append("'" ~ csv_file | replace("'", "''") ~ "'") -%}
         {%- endfor -%}
         {%- do readers.append({
+            'kind': 'csv',
             'present': plain_present,
             'source_file': "replace(filename, '" ~ raw_root ~ "/', '')",
             'from': "read_csv([" ~ quoted_files | join(', ')
@@ -203,6 +211,7 @@
     {%- endif -%}
     {%- for prepared in rewritten_csv -%}
         {%- do readers.append({
+            'kind': 'csv',
             'present': prepared.columns,
             'source_file': "'" ~ prepared.file | replace(raw_root ~ '/', '', 1) | replace("'", "''") ~ "'",
             'from': "read_csv('" ~ prepared.read_path | replace("'", "''")
@@ -210,21 +219,36 @@
         }) -%}
     {%- endfor -%}
     {%- set parts = [] -%}
+    {%- set reader_parts = {'parquet': [], 'csv': []} -%}
     {%- for reader in readers -%}
         {%- set select_list = [] -%}
+        {%- set typed_list = [] -%}
         {%- for column in columns -%}
-            {%- if column.name in reader.present and as_text -%}
-                {%- do select_list.append('cast("' ~ column.name ~ '" as varchar) as "' ~ column.name ~ '"') -%}
-            {%- elif column.name in reader.present -%}
-                {%- do select_list.append('"' ~ column.name ~ '"') -%}
+            {%- if column.name in reader.present -%}
+                {%- do typed_list.append('"' ~ column.name ~ '"') -%}
+                {%- do select_list.append(
+                    'cast("' ~ column.name ~ '" as varchar) as "' ~ column.name ~ '"' if as_text else '"' ~ column.name ~ '"'
+                ) -%}
             {%- else -%}
+                {%- do typed_list.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
                 {%- do select_list.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
             {%- endif -%}
         {%- endfor -%}
         {%- do select_list.append(reader.source_file ~ ' as _source_file') -%}
+        {%- do typed_list.append(reader.source_file ~ ' as _source_file') -%}
         {%- do parts.append('select ' ~ select_list | join(', ') ~ ' from ' ~ reader['from']) -%}
+        {%- do reader_parts[reader.kind].append('select ' ~ typed_list | join(', ') ~ ' from ' ~ reader['from']) -%}
     {%- endfor -%}
     {%- do run_query('create or replace view raw.' ~ table_name ~ ' as ' ~ parts | join(' union all ')) -%}
+    {#- The same rows by kind of file, each with its own types (Parquet as written, CSV as text):
+        raw.<table>__parquet and raw.<table>__csv, read by typed_raw_rows. -#}
+    {%- for kind, kind_parts in reader_parts.items() -%}
+        {%- if kind_parts -%}
+            {%- do run_query('create or replace view raw.' ~ table_name ~ '__' ~ kind ~ ' as ' ~ kind_parts | join(' union all ')) -%}
+        {%- else -%}
+            {%- do run_query('drop view if exists raw.' ~ table_name ~ '__' ~ kind) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {{ log("raw." ~ table_name ~ ": " ~ n_parquet ~ " parquet and " ~ n_csv ~ " csv file(s) under " ~ folder, info=true) }}
 {% endmacro %}
 

@@ -12,45 +12,22 @@
     meta={'fee_month': {'inputs': ['raw.oo']}},
 ) }}
 
-with source as (
+with typed as (
 
-    select * from {{ source('nhird', 'oo') }}
-    where true
-    {{ fee_month_filter(clean_text('"FEE_YM"'), file_column='_source_file') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"HOSP_ID"') }} as hosp_id,
-        {{ clean_text('"FEE_YM"') }} as fee_ym,
-        {{ clean_text('"APPL_TYPE"') }} as appl_type,
-        {{ clean_text('"CASE_TYPE"') }} as case_type,
-        {{ clean_text('"SEQ_NO"') }} as seq_no_text,
-        {{ clean_text('"APPL_DATE"') }} as appl_date_text,
-        {{ clean_text('"ORDER_SEQ_NO"') }} as order_seq_no_text,
-        {{ clean_text('"ORDER_TYPE"') }} as order_type,
-        {{ clean_text('"ORDER_CODE"') }} as order_code,
-        {{ clean_text('"ORDER_QTY"') }} as order_qty_text,
-        {{ clean_text('"ORDER_DOT"') }} as order_dot_text,
-        {{ clean_text('"EXE_S_DATE"') }} as executed_at_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('seq_no_text', 'integer') }} as seq_no,
-        {{ dbt.safe_cast('order_seq_no_text', 'integer') }} as order_seq_no,
-        {{ dbt.safe_cast('appl_date_text', 'date') }} as appl_date,
-        {{ dbt.safe_cast('order_qty_text', 'decimal(9,2)') }} as order_qty,
-        {{ dbt.safe_cast('order_dot_text', dbt.type_bigint()) }} as order_dot,
-        {{ dbt.safe_cast('executed_at_text', dbt.type_timestamp()) }} as executed_at
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'oo'), {
+        'HOSP_ID': 'hosp_id',
+        'FEE_YM': 'fee_ym',
+        'APPL_TYPE': 'appl_type',
+        'CASE_TYPE': 'case_type',
+        'SEQ_NO': ['seq_no', 'integer'],
+        'APPL_DATE': ['appl_date', 'date'],
+        'ORDER_SEQ_NO': ['order_seq_no', 'integer'],
+        'ORDER_TYPE': 'order_type',
+        'ORDER_CODE': 'order_code',
+        'ORDER_QTY': ['order_qty', 'decimal(9,2)'],
+        'ORDER_DOT': ['order_dot', 'bigint'],
+        'EXE_S_DATE': ['executed_at', 'timestamp'],
+    }, where=fee_month_filter(clean_text('"FEE_YM"'), file_column='_source_file')) | indent(4) }}
 
 ),
 
