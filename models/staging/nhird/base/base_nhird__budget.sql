@@ -4,28 +4,12 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'budget') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"SECTOR"') }} as sector,
-        {{ clean_text('"FEE_QUARTER"') }} as fee_quarter,
-        {{ clean_text('"AREA_NO_H"') }} as area_no_h,
-        {{ clean_text('"BUDGET_AMT"') }} as budget_amt_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('budget_amt_text', 'decimal(18,2)') }} as budget_amt
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'budget'), {
+        'SECTOR': 'sector',
+        'FEE_QUARTER': 'fee_quarter',
+        'AREA_NO_H': 'area_no_h',
+        'BUDGET_AMT': ['budget_amt', 'decimal(18,2)'],
+    }) | indent(4) }}
 
 ),
 
@@ -40,7 +24,7 @@ checked as (
             when not {{ is_valid_fee_quarter('fee_quarter') }} then 'invalid_quarter'
             when budget_amt is null or budget_amt < 0 then 'invalid_amount'
         end as rule_name
-    from typed
+    from source
 
 )
 

@@ -4,38 +4,31 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'dd') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"HOSP_ID"') }} as hosp_id,
-        {{ clean_text('"FEE_YM"') }} as fee_ym,
-        {{ clean_text('"APPL_TYPE"') }} as appl_type,
-        {{ clean_text('"CASE_TYPE"') }} as case_type,
-        {{ clean_text('"SEQ_NO"') }} as seq_no_text,
-        {{ clean_text('"APPL_DATE"') }} as appl_date_text,
-        {{ clean_text('"ID"') }} as patient_id,
-        {{ clean_text('"ID_BIRTHDAY"') }} as birth_date_text,
-        {{ clean_text('"ID_SEX"') }} as sex,
-        {{ clean_text('"IN_DATE"') }} as admission_date_text,
-        {{ clean_text('"OUT_DATE"') }} as discharge_date_text,
-        {{ clean_text('"ICD_1"') }} as icd_1,
-        {{ clean_text('"ICD_2"') }} as icd_2,
-        {{ clean_text('"ICD_3"') }} as icd_3,
-        {{ clean_text('"ICD_4"') }} as icd_4,
-        {{ clean_text('"ICD_5"') }} as icd_5,
-        {{ clean_text('"DRUG_DOT"') }} as drug_dot_text,
-        {{ clean_text('"DSVC_DOT"') }} as dsvc_dot_text,
-        {{ clean_text('"OTHER_DOT"') }} as other_dot_text,
-        {{ clean_text('"T_DOT"') }} as t_dot_text,
-        {{ clean_text('"PART_AMT"') }} as part_amt_text,
-        {{ clean_text('"T_APPL_DOT"') }} as t_appl_dot_text,
-        {{ clean_text('"DEDUCT_DOT"') }} as deduct_dot_text,
-        _source_file as source_file
-    from source
+    {{ typed_raw_rows(source('nhird', 'dd'), {
+        'HOSP_ID': 'hosp_id',
+        'FEE_YM': 'fee_ym',
+        'APPL_TYPE': 'appl_type',
+        'CASE_TYPE': 'case_type',
+        'SEQ_NO': ['seq_no', 'integer'],
+        'APPL_DATE': ['appl_date', 'date'],
+        'ID': 'patient_id',
+        'ID_BIRTHDAY': ['birth_date', 'date'],
+        'ID_SEX': 'sex',
+        'IN_DATE': ['admission_date', 'date'],
+        'OUT_DATE': ['discharge_date', 'date'],
+        'ICD_1': 'icd_1',
+        'ICD_2': 'icd_2',
+        'ICD_3': 'icd_3',
+        'ICD_4': 'icd_4',
+        'ICD_5': 'icd_5',
+        'DRUG_DOT': ['drug_dot', 'bigint'],
+        'DSVC_DOT': ['dsvc_dot', 'bigint'],
+        'OTHER_DOT': ['other_dot', 'bigint'],
+        'T_DOT': ['t_dot', 'bigint'],
+        'PART_AMT': ['part_amt', 'bigint'],
+        'T_APPL_DOT': ['t_appl_dot', 'bigint'],
+        'DEDUCT_DOT': ['deduct_dot', 'bigint'],
+    }) | indent(4) }}
 
 ),
 
@@ -43,20 +36,8 @@ typed as (
 
     select
         *,
-        {{ dbt.safe_cast('seq_no_text', 'integer') }} as seq_no,
-        {{ dbt.safe_cast('appl_date_text', 'date') }} as appl_date,
-        {{ dbt.safe_cast('birth_date_text', 'date') }} as birth_date,
-        {{ dbt.safe_cast('admission_date_text', 'date') }} as admission_date,
-        {{ dbt.safe_cast('discharge_date_text', 'date') }} as discharge_date,
-        {{ dbt.safe_cast('drug_dot_text', dbt.type_bigint()) }} as drug_dot,
-        {{ dbt.safe_cast('dsvc_dot_text', dbt.type_bigint()) }} as dsvc_dot,
-        {{ dbt.safe_cast('other_dot_text', dbt.type_bigint()) }} as other_dot,
-        {{ dbt.safe_cast('t_dot_text', dbt.type_bigint()) }} as t_dot,
-        {{ dbt.safe_cast('part_amt_text', dbt.type_bigint()) }} as part_amt,
-        {{ dbt.safe_cast('t_appl_dot_text', dbt.type_bigint()) }} as t_appl_dot,
-        {{ dbt.safe_cast('deduct_dot_text', dbt.type_bigint()) }} as deduct_dot,
         {{ fee_month_start('fee_ym', safe=true) }} as fee_month_first_day
-    from cleaned
+    from source
 
 ),
 

@@ -4,33 +4,16 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'hosb') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"HOSP_ID"') }} as hosp_id,
-        {{ clean_text('"HOSP_NAME"') }} as hosp_name,
-        {{ clean_text('"HOSP_CONT_TYPE"') }} as hosp_cont_type,
-        {{ clean_text('"HOSP_KIND"') }} as hosp_kind,
-        {{ clean_text('"AREA_NO_H"') }} as area_no_h,
-        {{ clean_text('"COUNTY"') }} as county,
-        {{ clean_text('"CONT_S_DATE"') }} as contract_start_text,
-        {{ clean_text('"CONT_E_DATE"') }} as contract_end_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('contract_start_text', 'date') }} as contract_start_date,
-        {{ dbt.safe_cast('contract_end_text', 'date') }} as contract_end_date
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'hosb'), {
+        'HOSP_ID': 'hosp_id',
+        'HOSP_NAME': 'hosp_name',
+        'HOSP_CONT_TYPE': 'hosp_cont_type',
+        'HOSP_KIND': 'hosp_kind',
+        'AREA_NO_H': 'area_no_h',
+        'COUNTY': 'county',
+        'CONT_S_DATE': ['contract_start_date', 'date'],
+        'CONT_E_DATE': ['contract_end_date', 'date'],
+    }) | indent(4) }}
 
 ),
 
@@ -46,10 +29,10 @@ checked as (
                 or hosp_kind is null or hosp_kind not in {{ contract_values('hosb', 'HOSP_KIND') }}
                 then 'invalid_code'
             when contract_start_date is null
-                or (contract_end_text is not null and contract_end_date is null)
+                or (contract_end_date_text is not null and contract_end_date is null)
                 then 'invalid_date'
         end as rule_name
-    from typed
+    from source
 
 )
 

@@ -5,51 +5,23 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'hosp_prospective') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"HOSP_ID"') }} as hosp_id,
-        {{ clean_text('"FEE_QUARTER"') }} as fee_quarter,
-        {{ clean_text('"BASE_POINTS"') }} as base_points_text,
-        {{ clean_text('"OPD_SHARE"') }} as opd_share_text,
-        {{ clean_text('"REG_PHYSICIANS_BASE"') }} as reg_physicians_base_text,
-        {{ clean_text('"REG_PHYSICIANS"') }} as reg_physicians_text,
-        {{ clean_text('"NURSES_BASE"') }} as nurses_base_text,
-        {{ clean_text('"NURSES"') }} as nurses_text,
-        {{ clean_text('"OPD_CMI_BASE"') }} as opd_cmi_base_text,
-        {{ clean_text('"OPD_CMI"') }} as opd_cmi_text,
-        {{ clean_text('"IPD_CMI_BASE"') }} as ipd_cmi_base_text,
-        {{ clean_text('"IPD_CMI"') }} as ipd_cmi_text,
-        {{ clean_text('"FEE_ADJ_RATE"') }} as fee_adj_rate_text,
-        {{ clean_text('"PROTECTED_POINTS"') }} as protected_points_text,
-        {{ clean_text('"BASE_AVG_PV"') }} as base_avg_pv_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('base_points_text', 'bigint') }} as base_points,
-        {{ dbt.safe_cast('opd_share_text', 'decimal(6,4)') }} as opd_share,
-        {{ dbt.safe_cast('reg_physicians_base_text', 'integer') }} as reg_physicians_base,
-        {{ dbt.safe_cast('reg_physicians_text', 'integer') }} as reg_physicians,
-        {{ dbt.safe_cast('nurses_base_text', 'integer') }} as nurses_base,
-        {{ dbt.safe_cast('nurses_text', 'integer') }} as nurses,
-        {{ dbt.safe_cast('opd_cmi_base_text', 'decimal(8,4)') }} as opd_cmi_base,
-        {{ dbt.safe_cast('opd_cmi_text', 'decimal(8,4)') }} as opd_cmi,
-        {{ dbt.safe_cast('ipd_cmi_base_text', 'decimal(8,4)') }} as ipd_cmi_base,
-        {{ dbt.safe_cast('ipd_cmi_text', 'decimal(8,4)') }} as ipd_cmi,
-        {{ dbt.safe_cast('fee_adj_rate_text', 'decimal(8,6)') }} as fee_adj_rate,
-        {{ dbt.safe_cast('protected_points_text', 'bigint') }} as protected_points,
-        {{ dbt.safe_cast('base_avg_pv_text', 'decimal(8,4)') }} as base_avg_pv
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'hosp_prospective'), {
+        'HOSP_ID': 'hosp_id',
+        'FEE_QUARTER': 'fee_quarter',
+        'BASE_POINTS': ['base_points', 'bigint'],
+        'OPD_SHARE': ['opd_share', 'decimal(6,4)'],
+        'REG_PHYSICIANS_BASE': ['reg_physicians_base', 'integer'],
+        'REG_PHYSICIANS': ['reg_physicians', 'integer'],
+        'NURSES_BASE': ['nurses_base', 'integer'],
+        'NURSES': ['nurses', 'integer'],
+        'OPD_CMI_BASE': ['opd_cmi_base', 'decimal(8,4)'],
+        'OPD_CMI': ['opd_cmi', 'decimal(8,4)'],
+        'IPD_CMI_BASE': ['ipd_cmi_base', 'decimal(8,4)'],
+        'IPD_CMI': ['ipd_cmi', 'decimal(8,4)'],
+        'FEE_ADJ_RATE': ['fee_adj_rate', 'decimal(8,6)'],
+        'PROTECTED_POINTS': ['protected_points', 'bigint'],
+        'BASE_AVG_PV': ['base_avg_pv', 'decimal(8,4)'],
+    }) | indent(4) }}
 
 ),
 
@@ -77,7 +49,7 @@ checked as (
                 or (base_avg_pv_text is not null and (base_avg_pv is null or base_avg_pv <= 0))
                 then 'invalid_rate'
         end as rule_name
-    from typed
+    from source
 
 )
 

@@ -4,34 +4,16 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'lab_upload') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"HOSP_ID"') }} as hosp_id,
-        {{ clean_text('"ORDER_HOSP_ID"') }} as order_hosp_id,
-        {{ clean_text('"ID"') }} as patient_id,
-        {{ clean_text('"FUNC_DATE"') }} as visit_date_text,
-        {{ clean_text('"ORDER_CODE"') }} as order_code,
-        {{ clean_text('"REPORT_TIME"') }} as reported_at_text,
-        {{ clean_text('"UPLOAD_TIME"') }} as uploaded_at_text,
-        {{ clean_text('"CHANNEL"') }} as channel,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('visit_date_text', 'date') }} as visit_date,
-        {{ dbt.safe_cast('reported_at_text', dbt.type_timestamp()) }} as reported_at,
-        {{ dbt.safe_cast('uploaded_at_text', dbt.type_timestamp()) }} as uploaded_at
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'lab_upload'), {
+        'HOSP_ID': 'hosp_id',
+        'ORDER_HOSP_ID': 'order_hosp_id',
+        'ID': 'patient_id',
+        'FUNC_DATE': ['visit_date', 'date'],
+        'ORDER_CODE': 'order_code',
+        'REPORT_TIME': ['reported_at', 'timestamp'],
+        'UPLOAD_TIME': ['uploaded_at', 'timestamp'],
+        'CHANNEL': 'channel',
+    }) | indent(4) }}
 
 ),
 
@@ -49,7 +31,7 @@ checked as (
             when channel is null or channel not in {{ contract_values('lab_upload', 'CHANNEL') }}
                 then 'invalid_code'
         end as rule_name
-    from typed
+    from source
 
 )
 

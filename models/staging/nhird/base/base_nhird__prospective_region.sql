@@ -5,35 +5,15 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'prospective_region') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"AREA_NO_H"') }} as area_no_h,
-        {{ clean_text('"FEE_QUARTER"') }} as fee_quarter,
-        {{ clean_text('"BUDGET_AMT"') }} as budget_amt_text,
-        {{ clean_text('"DELIVERED_AMT"') }} as delivered_amt_text,
-        {{ clean_text('"PRIOR_PAID_AMT"') }} as prior_paid_amt_text,
-        {{ clean_text('"EXCLUDED_AMT"') }} as excluded_amt_text,
-        {{ clean_text('"BASE_INCOME_AMT"') }} as base_income_amt_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('budget_amt_text', 'decimal(18,2)') }} as budget_amt,
-        {{ dbt.safe_cast('delivered_amt_text', 'decimal(18,2)') }} as delivered_amt,
-        {{ dbt.safe_cast('prior_paid_amt_text', 'decimal(18,2)') }} as prior_paid_amt,
-        {{ dbt.safe_cast('excluded_amt_text', 'decimal(18,2)') }} as excluded_amt,
-        {{ dbt.safe_cast('base_income_amt_text', 'decimal(18,2)') }} as base_income_amt
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'prospective_region'), {
+        'AREA_NO_H': 'area_no_h',
+        'FEE_QUARTER': 'fee_quarter',
+        'BUDGET_AMT': ['budget_amt', 'decimal(18,2)'],
+        'DELIVERED_AMT': ['delivered_amt', 'decimal(18,2)'],
+        'PRIOR_PAID_AMT': ['prior_paid_amt', 'decimal(18,2)'],
+        'EXCLUDED_AMT': ['excluded_amt', 'decimal(18,2)'],
+        'BASE_INCOME_AMT': ['base_income_amt', 'decimal(18,2)'],
+    }) | indent(4) }}
 
 ),
 
@@ -52,7 +32,7 @@ checked as (
                 or base_income_amt is null or base_income_amt <= 0
                 then 'invalid_amount'
         end as rule_name
-    from typed
+    from source
 
 )
 

@@ -4,33 +4,15 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'pv_announced') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"SECTOR"') }} as sector,
-        {{ clean_text('"FEE_QUARTER"') }} as fee_quarter,
-        {{ clean_text('"AREA_NO_H"') }} as area_no_h,
-        {{ clean_text('"PV_KIND"') }} as pv_kind,
-        {{ clean_text('"FLOAT_PV"') }} as float_pv_text,
-        {{ clean_text('"AVG_PV"') }} as avg_pv_text,
-        {{ clean_text('"ANNOUNCED_DATE"') }} as announced_date_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('float_pv_text', 'decimal(8,4)') }} as float_pv,
-        {{ dbt.safe_cast('avg_pv_text', 'decimal(8,4)') }} as avg_pv,
-        {{ dbt.safe_cast('announced_date_text', 'date') }} as announced_date
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'pv_announced'), {
+        'SECTOR': 'sector',
+        'FEE_QUARTER': 'fee_quarter',
+        'AREA_NO_H': 'area_no_h',
+        'PV_KIND': 'pv_kind',
+        'FLOAT_PV': ['float_pv', 'decimal(8,4)'],
+        'AVG_PV': ['avg_pv', 'decimal(8,4)'],
+        'ANNOUNCED_DATE': ['announced_date', 'date'],
+    }) | indent(4) }}
 
 ),
 
@@ -47,7 +29,7 @@ checked as (
             when not {{ is_valid_fee_quarter('fee_quarter') }} then 'invalid_quarter'
             when float_pv is null or avg_pv is null or float_pv <= 0 or avg_pv <= 0 then 'invalid_amount'
         end as rule_name
-    from typed
+    from source
 
 )
 

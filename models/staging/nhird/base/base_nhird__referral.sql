@@ -4,33 +4,15 @@
 
 with source as (
 
-    select * from {{ source('nhird', 'referral') }}
-
-),
-
-cleaned as (
-
-    select
-        {{ clean_text('"REFERRAL_NO"') }} as referral_no,
-        {{ clean_text('"ISSUE_HOSP_ID"') }} as issue_hosp_id,
-        {{ clean_text('"RECV_HOSP_ID"') }} as recv_hosp_id,
-        {{ clean_text('"ID"') }} as patient_id,
-        {{ clean_text('"ISSUE_DATE"') }} as issue_date_text,
-        {{ clean_text('"RECV_DATE"') }} as recv_date_text,
-        {{ clean_text('"REPLY_DATE"') }} as reply_date_text,
-        _source_file as source_file
-    from source
-
-),
-
-typed as (
-
-    select
-        *,
-        {{ dbt.safe_cast('issue_date_text', 'date') }} as issue_date,
-        {{ dbt.safe_cast('recv_date_text', 'date') }} as recv_date,
-        {{ dbt.safe_cast('reply_date_text', 'date') }} as reply_date
-    from cleaned
+    {{ typed_raw_rows(source('nhird', 'referral'), {
+        'REFERRAL_NO': 'referral_no',
+        'ISSUE_HOSP_ID': 'issue_hosp_id',
+        'RECV_HOSP_ID': 'recv_hosp_id',
+        'ID': 'patient_id',
+        'ISSUE_DATE': ['issue_date', 'date'],
+        'RECV_DATE': ['recv_date', 'date'],
+        'REPLY_DATE': ['reply_date', 'date'],
+    }) | indent(4) }}
 
 ),
 
@@ -47,7 +29,7 @@ checked as (
                 then 'invalid_date'
             when recv_date < issue_date or reply_date < issue_date then 'dates_out_of_order'
         end as rule_name
-    from typed
+    from source
 
 )
 
