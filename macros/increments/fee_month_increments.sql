@@ -38,7 +38,7 @@
     {%- set names = [
         'plausible_max_claim_points', 'plausible_max_order_points', 'plausible_max_order_qty',
         'plausible_max_drug_days', 'plausible_max_age_years', 'plausible_fee_month_slack_days',
-        'plausible_max_appl_lag_days'
+        'plausible_max_appl_lag_days', 'fee_year_min', 'fee_year_max'
     ] -%}
     {%- set values = ['key=' ~ id_key_fingerprint()] -%}
     {%- for name in names -%}

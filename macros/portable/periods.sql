@@ -38,13 +38,14 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Is the text a valid YYYYMM month? (6 digits, month 01-12, year 1990-2200; compared as text,
-    which for 6 digits is the numeric comparison: one pattern, not three strict casts.) -#}
+{#- Is the text a valid YYYYMM month? (6 digits, month 01-12, year within vars fee_year_min and
+    fee_year_max; compared as text, which for 6 digits is the numeric comparison: one pattern, not
+    three strict casts.) -#}
 {% macro is_valid_fee_ym(fee_ym) -%}
     (
         {{ regexp_full_match(fee_ym, '^[0-9]{6}$') }}
         and substr({{ fee_ym }}, 5, 2) between '01' and '12'
-        and substr({{ fee_ym }}, 1, 4) between '1990' and '2200'
+        and substr({{ fee_ym }}, 1, 4) between '{{ "%04d" | format(var("fee_year_min") | int) }}' and '{{ "%04d" | format(var("fee_year_max") | int) }}'
     )
 {%- endmacro %}
 
@@ -53,7 +54,7 @@
     (
         length({{ fee_quarter }}) = 6
         and substr({{ fee_quarter }}, 5, 1) = 'Q'
-        and {{ dbt.safe_cast('substr(' ~ fee_quarter ~ ', 1, 4)', 'integer') }} between 1990 and 2200
+        and {{ dbt.safe_cast('substr(' ~ fee_quarter ~ ', 1, 4)', 'integer') }} between {{ var('fee_year_min') | int }} and {{ var('fee_year_max') | int }}
         and substr({{ fee_quarter }}, 6, 1) in ('1', '2', '3', '4')
     )
 {%- endmacro %}

@@ -92,14 +92,7 @@ final as (
         cast(flagged.order_qty as decimal(9, 2)) as order_qty,
         cast(flagged.order_dot as {{ dbt.type_bigint() }}) as order_dot,
         cast(flagged.execution_date as date) as execution_date,
-        cast({{ fee_quarter(yyyymm_of_date('flagged.execution_date')) }} as {{ dbt.type_string() }})
-            as execution_quarter,
-        cast(
-            concat(
-                cast(year(flagged.execution_date) as {{ dbt.type_string() }}),
-                case when month(flagged.execution_date) <= 6 then 'H1' else 'H2' end
-            ) as {{ dbt.type_string() }}
-        ) as execution_half,
+        cast({{ yyyymm_of_date('flagged.execution_date') }} as {{ dbt.type_string() }}) as execution_ym,
         cast(flagged.fee_month_start as date) as fee_month_start,
         cast(flagged.fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
         cast(flagged.patient_key as {{ dbt.type_string() }}) as patient_key,

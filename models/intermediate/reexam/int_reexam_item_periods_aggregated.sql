@@ -1,7 +1,8 @@
 -- Re-execution counts per period, region and merged item 歸併醫令 (domain spec §4): executions,
 -- points, re-executions (同院 / 跨院) and executions whose look-back window starts before the
--- extract. Periods are those of the execution date: quarters ('2024Q1') and halves ('2024H1',
--- summed from quarters; source 000 slide 4-1 compares 1-6月 halves); area_no_h '1'-'6' and
+-- extract. Periods are those of the execution date's month in the period dimension
+-- int_calendar_periods: quarters ('2024Q1') and halves ('2024H1'; source 000 slide 4-1 compares
+-- 1-6月 halves); area_no_h '1'-'6' and
 -- 'ALL' (summed from the regions). Only in-scope executions count (int_reexam_executions_flagged).
 -- Comparisons (base period, national) are in int_reexam_groups_compared.
 
@@ -12,11 +13,29 @@ with executions as (
 
 ),
 
-quarterly as (
+calendar as (
+
+    select * from {{ ref('int_calendar_periods') }}
+
+),
+
+execution_periods as (
 
     select
-        execution_quarter as period,
-        'quarter' as period_type,
+        calendar.period,
+        calendar.period_type,
+        executions.*
+    from executions
+    inner join calendar
+        on executions.execution_ym = calendar.fee_ym
+
+),
+
+by_region as (
+
+    select
+        period,
+        period_type,
         area_no_h,
         merged_item,
         count(*) as executions,
@@ -26,39 +45,8 @@ quarterly as (
         sum(case when is_cross_inst_reexecution then 1 else 0 end) as cross_inst_reexecutions,
         sum(case when is_lookback_complete then 0 else 1 end) as executions_lookback_incomplete,
         max(interval_days) as interval_days
-    from executions
-    group by execution_quarter, area_no_h, merged_item
-
-),
-
-half_yearly as (
-
-    select
-        concat(substr(period, 1, 4), case when substr(period, 6, 1) in ('1', '2') then 'H1' else 'H2' end)
-            as period,
-        'half' as period_type,
-        area_no_h,
-        merged_item,
-        sum(executions) as executions,
-        sum(order_points) as order_points,
-        sum(reexecutions) as reexecutions,
-        sum(same_inst_reexecutions) as same_inst_reexecutions,
-        sum(cross_inst_reexecutions) as cross_inst_reexecutions,
-        sum(executions_lookback_incomplete) as executions_lookback_incomplete,
-        max(interval_days) as interval_days
-    from quarterly
-    group by
-        concat(substr(period, 1, 4), case when substr(period, 6, 1) in ('1', '2') then 'H1' else 'H2' end),
-        area_no_h,
-        merged_item
-
-),
-
-by_region as (
-
-    select * from quarterly
-    union all
-    select * from half_yearly
+    from execution_periods
+    group by period, period_type, area_no_h, merged_item
 
 ),
 

@@ -1,7 +1,7 @@
 -- 執行率異常高於同儕值: institutions whose re-execution rate (all 20-category items together) is
 -- above the peer percentile (var `reexam_outlier_percentile`, P90 default) of the
--- institutions of the same region and contract type, per period (quarter, half) (domain
--- spec §4). Only institutions with at least `reexam_outlier_min_executions` executions in the
+-- institutions of the same region and contract type, per period (quarter, half: the period
+-- dimension int_calendar_periods) (domain spec §4). Only institutions with at least `reexam_outlier_min_executions` executions in the
 -- period are rated or count as peers (tiny denominators give meaningless rates), and a peer
 -- value needs at least `reexam_outlier_min_peers` such institutions. One row per outlier.
 -- A re-execution is counted at the institution of the later execution.
@@ -23,11 +23,29 @@ regions as (
 
 ),
 
-quarterly as (
+calendar as (
+
+    select * from {{ ref('int_calendar_periods') }}
+
+),
+
+execution_periods as (
 
     select
-        execution_quarter as period,
-        'quarter' as period_type,
+        calendar.period,
+        calendar.period_type,
+        executions.*
+    from executions
+    inner join calendar
+        on executions.execution_ym = calendar.fee_ym
+
+),
+
+institution_periods as (
+
+    select
+        period,
+        period_type,
         hosp_id,
         area_no_h,
         hosp_cont_type,
@@ -35,38 +53,8 @@ quarterly as (
         sum(case when is_reexecution then 1 else 0 end) as reexecutions,
         sum(case when is_same_inst_reexecution then 1 else 0 end) as same_inst_reexecutions,
         sum(case when is_cross_inst_reexecution then 1 else 0 end) as cross_inst_reexecutions
-    from executions
-    group by execution_quarter, hosp_id, area_no_h, hosp_cont_type
-
-),
-
-half_yearly as (
-
-    select
-        concat(substr(period, 1, 4), case when substr(period, 6, 1) in ('1', '2') then 'H1' else 'H2' end)
-            as period,
-        'half' as period_type,
-        hosp_id,
-        area_no_h,
-        hosp_cont_type,
-        sum(executions) as executions,
-        sum(reexecutions) as reexecutions,
-        sum(same_inst_reexecutions) as same_inst_reexecutions,
-        sum(cross_inst_reexecutions) as cross_inst_reexecutions
-    from quarterly
-    group by
-        concat(substr(period, 1, 4), case when substr(period, 6, 1) in ('1', '2') then 'H1' else 'H2' end),
-        hosp_id,
-        area_no_h,
-        hosp_cont_type
-
-),
-
-institution_periods as (
-
-    select * from quarterly
-    union all
-    select * from half_yearly
+    from execution_periods
+    group by period, period_type, hosp_id, area_no_h, hosp_cont_type
 
 ),
 
