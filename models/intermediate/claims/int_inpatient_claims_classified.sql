@@ -1,5 +1,6 @@
 -- Inpatient claims with the institution's region, contract type and sector (domain spec §1),
--- classified like outpatient claims. Institutions unknown to hosb are quarantined.
+-- classified like outpatient claims (macro classify_claims, one definition for both).
+-- Institutions unknown to hosb are quarantined.
 
 with claims as (
 
@@ -21,19 +22,7 @@ case_types as (
 
 classified as (
 
-    select
-        claims.*,
-        institutions.area_no_h,
-        institutions.hosp_cont_type,
-        institutions.institution_level,
-        institutions.hosp_kind,
-        coalesce(case_types.is_care_plan, false) as is_care_plan_case,
-        {{ claim_sector('case_types.sector_rule', 'institutions.institution_sector') }} as sector
-    from claims
-    inner join institutions
-        on claims.hosp_id = institutions.hosp_id
-    left join case_types
-        on claims.case_type = case_types.case_type
+    {{ classify_claims('claims') | indent(4) }}
 
 )
 

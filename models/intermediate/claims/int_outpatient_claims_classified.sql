@@ -35,26 +35,21 @@ case_types as (
 
 ),
 
-classified as (
+known_prescriber as (
 
-    select
-        claims.*,
-        institutions.area_no_h,
-        institutions.hosp_cont_type,
-        institutions.institution_level,
-        institutions.hosp_kind,
-        coalesce(case_types.is_care_plan, false) as is_care_plan_case,
-        {{ claim_sector('case_types.sector_rule', 'institutions.institution_sector') }} as sector
-    from claims
-    inner join institutions
-        on claims.hosp_id = institutions.hosp_id
-    left join institutions as prescribers
-        on claims.orig_hosp_id = prescribers.hosp_id
-    left join case_types
-        on claims.case_type = case_types.case_type
     -- a 交付 claim whose prescriber (ORIG_HOSP_ID) is unknown to hosb is quarantined
     -- (int_claims_quarantined, unknown_prescriber), like a claim of an unknown institution
+    select claims.*
+    from claims
+    left join institutions as prescribers
+        on claims.orig_hosp_id = prescribers.hosp_id
     where claims.orig_hosp_id is null or prescribers.hosp_id is not null
+
+),
+
+classified as (
+
+    {{ classify_claims('known_prescriber') | indent(4) }}
 
 )
 
