@@ -354,9 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument(
         "--incremental",
-        choices=["new-files", "cumulative"],
-        help="also time an incremental month: build on all months but the last, add the last (as new "
-        "files or as a cumulative re-extract, nhi_warehouse.deliveries), `dbt build` again",
+        choices=["new-files", "cumulative", "new-month"],
+        help="also time an incremental delivery (nhi_warehouse.deliveries): build on delivery A, then "
+        "`dbt build` on B: new-files / cumulative add the last month with late claims of every month, "
+        "corrections and new institutions; new-month adds only the last month's files",
     )
     parser.add_argument("--docs", action="store_true", help="write the figures into BENCHMARKS.md")
     parser.add_argument("--render", metavar="JSON", help="no run: print (and with --docs, write) an earlier run's JSON")

@@ -13,9 +13,12 @@ delivery, in one of two shapes:
   older months, corrections of already delivered claims) and one file of re-delivered rows
   (``delivery-2-rerun``: rows already in A, delivered again unchanged);
 * ``cumulative``: a full re-extract - FULL's files under the same names as A's (files whose rows
-  did not change keep their bytes).
+  did not change keep their bytes);
+* ``new-month``: the plain monthly case. A holds every row of fee months 1..N-1 (late claims
+  included), B is A plus the files of fee month N; nothing else changes (same institutions, no
+  correction, no re-delivery). What the benchmark's "one new month" measures.
 
-To make the deliveries differ in more than claims, A's ``hosb`` lacks a few institutions that B
+In the first two modes, to make the deliveries differ in more than claims, A's ``hosb`` lacks a few institutions that B
 has (their claims are quarantined in A, classified in B) and B corrects a few claims of A (same
 natural key, later APPL_DATE, another DEDUCT_DOT). Other tables are the same in A and B.
 """
@@ -31,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 CLAIM_TABLES = ("cd", "oo", "dd")
-MODES = ("new-files", "cumulative")
+MODES = ("new-files", "cumulative", "new-month")
 
 
 def _quote(value: str | Path) -> str:
@@ -44,6 +47,13 @@ def cut_date(manifest: dict) -> dt.date:
     months = int(manifest["generator"]["months"])
     index = int(start[:4]) * 12 + int(start[4:]) - 1 + months - 1  # the month after month N-1
     return dt.date(index // 12, index % 12 + 1, 20)
+
+
+def last_fee_month(manifest: dict) -> str:
+    """Fee month N, the extract's last ('YYYYMM')."""
+    start = str(manifest["generator"]["start_ym"])
+    index = int(start[:4]) * 12 + int(start[4:]) - 1 + int(manifest["generator"]["months"]) - 1
+    return f"{index // 12}{index % 12 + 1:02d}"
 
 
 def _reader(path: Path) -> str:
@@ -71,7 +81,12 @@ def split(extract: Path, before: Path, after: Path, mode: str = "new-files", dro
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
     con = duckdb.connect()
-    late_on = f"try_cast(APPL_DATE as date) > date '{cut.isoformat()}'"
+    if mode == "new-month":
+        last = last_fee_month(manifest)
+        late_on = f"trim(cast(FEE_YM as varchar)) = '{last}'"
+        dropped_institutions = 0
+    else:
+        late_on = f"try_cast(APPL_DATE as date) > date '{cut.isoformat()}'"
     summary: dict = {"cut_date": cut.isoformat(), "mode": mode, "rows_before": {}, "rows_after_only": {}}
 
     for path in sorted(p for p in extract.rglob("*") if p.is_file() and p.suffix in (".parquet", ".csv")):
@@ -87,8 +102,11 @@ def split(extract: Path, before: Path, after: Path, mode: str = "new-files", dro
                 n_early = con.execute(f"select count(*) from {_reader(path)}").fetchall()[0][0]
             else:
                 n_early = _write(con, early, before / relative)
-                if mode == "new-files":
+                if mode == "new-files" or (mode == "new-month" and n_early):
                     _write(con, late, after / relative.parent / f"delivery-2-{relative.name}")
+                elif mode == "new-month":  # a file of the new month only: delivered as it is
+                    (after / relative).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, after / relative)
             summary["rows_before"][table] = summary["rows_before"].get(table, 0) + n_early
             summary["rows_after_only"][table] = summary["rows_after_only"].get(table, 0) + n_late
         elif table == "hosb" and dropped_institutions:
@@ -104,6 +122,8 @@ def split(extract: Path, before: Path, after: Path, mode: str = "new-files", dro
 
     if mode == "cumulative":
         shutil.copytree(extract, after, dirs_exist_ok=True)
+    elif mode == "new-month":
+        shutil.copytree(before, after, dirs_exist_ok=True)
     else:
         shutil.copytree(before, after, dirs_exist_ok=True)
         for path in extract.glob("hosb/**/*"):
@@ -111,7 +131,7 @@ def split(extract: Path, before: Path, after: Path, mode: str = "new-files", dro
                 shutil.copy2(path, after / path.relative_to(extract))
         summary.update(_redeliveries(con, before, after, cut))
     (before / "_manifest.json").write_text(json.dumps({**manifest, "delivery": "A", **summary}, indent=2) + "\n")
-    if mode == "new-files":
+    if mode in ("new-files", "new-month"):
         (after / "_manifest.json").write_text(json.dumps({**manifest, "delivery": "B", **summary}, indent=2) + "\n")
     else:
         corrections = _redeliveries(con, before, after, cut, corrections_only=True)
