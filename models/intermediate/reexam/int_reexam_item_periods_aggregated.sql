@@ -1,7 +1,7 @@
 -- Re-execution counts per period, region and merged item 歸併醫令 (domain spec §4): executions,
 -- points, re-executions (同院 / 跨院) and executions whose look-back window starts before the
 -- extract. Periods are those of the execution date's month in the period dimension
--- int_calendar_periods: quarters ('2024Q1') and halves ('2024H1'; source 000 slide 4-1 compares
+-- int_calendar_month_periods: quarters ('2024Q1') and halves ('2024H1'; source 000 slide 4-1 compares
 -- 1-6月 halves); area_no_h '1'-'6' and
 -- 'ALL' (summed from the regions). Only in-scope executions count (int_reexam_executions_flagged).
 -- Comparisons (base period, national) are in int_reexam_groups_compared.
@@ -15,7 +15,7 @@ with executions as (
 
 calendar as (
 
-    select * from {{ ref('int_calendar_periods') }}
+    select * from {{ ref('int_calendar_month_periods') }}
 
 ),
 

@@ -8,7 +8,13 @@
 -- budget); points = T_DOT (醫療費用點數) as in point_value_settlement; a deduction larger than its
 -- claim counts as the claim's points.
 
-with outpatient as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+outpatient as (
 
     select * from {{ ref('int_outpatient_claims_classified') }}
 
@@ -119,6 +125,7 @@ final as (
         cast(ranked.sector as {{ dbt.type_string() }}) as sector,
         cast(ranked.sector_zh as {{ dbt.type_string() }}) as sector_zh,
         cast(ranked.fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(calendar_quarters.fee_quarter_start as date) as fee_quarter_start,
         cast(ranked.roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(ranked.area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(ranked.region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -132,6 +139,8 @@ final as (
         cast(country.country_deduction_rate as double) as country_deduction_rate_any_stage,
         cast(ranked.deduction_rate - country.country_deduction_rate as double) as deduction_rate_any_stage_vs_country
     from ranked
+    left join calendar_quarters
+        on ranked.fee_quarter = calendar_quarters.fee_quarter
     inner join country
         on ranked.sector = country.sector
             and ranked.fee_quarter = country.fee_quarter

@@ -9,7 +9,13 @@
 -- their growth (門診 and 合計 rows). Region = the hospital's region. Every cell has a row in every
 -- quarter with hospital claims.
 
-with aggregated as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+aggregated as (
 
     select * from {{ ref('int_hospital_claims_aggregated') }}
 
@@ -127,10 +133,23 @@ ratios as (
 
 ),
 
+
+dated as (
+
+    select
+        ratios.*,
+        calendar_quarters.fee_quarter_start
+    from ratios
+    left join calendar_quarters
+        on ratios.fee_quarter = calendar_quarters.fee_quarter
+
+),
+
 final as (
 
     select
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -159,7 +178,7 @@ final as (
         cast(released_points as bigint) as released_points,
         cast(previous_year_released_points as bigint) as previous_year_released_points,
         cast({{ growth_rate('released_points', 'previous_year_released_points') }} as double) as released_points_growth
-    from ratios
+    from dated
 
 )
 

@@ -6,7 +6,13 @@
 -- the extract has clinic claims in (0 points when none); a quarter a year earlier that the extract
 -- does not cover gives null, not 0.
 
-with lines as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+lines as (
 
     select * from {{ ref('int_open_list_orders_claimed') }}
     where sector = 'WM_PRIMARY'
@@ -94,10 +100,23 @@ compared as (
 
 ),
 
+
+dated as (
+
+    select
+        compared.*,
+        calendar_quarters.fee_quarter_start
+    from compared
+    left join calendar_quarters
+        on compared.fee_quarter = calendar_quarters.fee_quarter
+
+),
+
 final as (
 
     select
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -111,7 +130,7 @@ final as (
         cast(previous_year_share as double) as previous_year_share,
         cast(previous_year_share_rank as integer) as previous_year_share_rank,
         cast({{ growth_rate('points', 'previous_year_points') }} as double) as points_growth
-    from compared
+    from dated
 
 )
 

@@ -5,7 +5,13 @@
 -- same quarter last year's settled value and rank, and the announced values. Computed in
 -- int_point_values_settled; see there for the rules.
 
-with settled as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+settled as (
 
     select * from {{ ref('int_point_values_settled') }}
 
@@ -90,6 +96,18 @@ joined as (
 
 ),
 
+
+dated as (
+
+    select
+        joined.*,
+        calendar_quarters.fee_quarter_start
+    from joined
+    left join calendar_quarters
+        on joined.fee_quarter = calendar_quarters.fee_quarter
+
+),
+
 final as (
 
     select
@@ -98,6 +116,7 @@ final as (
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(status as {{ dbt.type_string() }}) as status,
         cast(claims as bigint) as claims,
@@ -133,7 +152,7 @@ final as (
         cast(announced_settled_avg_pv as decimal(8, 4)) as announced_settled_avg_pv,
         cast(announced_forecast_float_pv as decimal(8, 4)) as announced_forecast_float_pv,
         cast(announced_forecast_avg_pv as decimal(8, 4)) as announced_forecast_avg_pv
-    from joined
+    from dated
 
 )
 

@@ -8,7 +8,13 @@
 -- claim's points count in the prescriber's sector and region, its claim and patient do not
 -- (交付機構資料點數計，但件數不計, source 000). The quarter's volumes: int_price_volume_measured.
 
-with ratios as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+ratios as (
 
     select * from {{ ref('int_price_volume_measured') }}
 
@@ -83,6 +89,18 @@ labelled as (
 
 ),
 
+
+dated as (
+
+    select
+        labelled.*,
+        calendar_quarters.fee_quarter_start
+    from labelled
+    left join calendar_quarters
+        on labelled.fee_quarter = calendar_quarters.fee_quarter
+
+),
+
 final as (
 
     select
@@ -91,6 +109,7 @@ final as (
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(is_complete as boolean) as is_complete,
         cast(claims as bigint) as claims,
@@ -110,7 +129,7 @@ final as (
         cast(visits_per_patient_growth as double) as visits_per_patient_growth,
         cast(points_per_claim_growth as double) as points_per_visit_growth,
         cast(points_growth_decomposed as double) as points_growth_decomposed
-    from labelled
+    from dated
 
 )
 

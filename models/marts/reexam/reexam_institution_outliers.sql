@@ -1,7 +1,7 @@
 -- 執行率異常高於同儕值: institutions whose re-execution rate (all 20-category items together) is
 -- above the peer percentile (var `reexam_outlier_percentile`, P90 default) of the
 -- institutions of the same region and contract type, per period (quarter, half: the period
--- dimension int_calendar_periods) (domain spec §4). Only institutions with at least `reexam_outlier_min_executions` executions in the
+-- dimension int_calendar_month_periods) (domain spec §4). Only institutions with at least `reexam_outlier_min_executions` executions in the
 -- period are rated or count as peers (tiny denominators give meaningless rates), and a peer
 -- value needs at least `reexam_outlier_min_peers` such institutions. One row per outlier.
 -- A re-execution is counted at the institution of the later execution.
@@ -25,7 +25,7 @@ regions as (
 
 calendar as (
 
-    select * from {{ ref('int_calendar_periods') }}
+    select * from {{ ref('int_calendar_month_periods') }}
 
 ),
 

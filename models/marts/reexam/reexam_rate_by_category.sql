@@ -25,6 +25,12 @@ regions as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('int_calendar_periods') }}
+
+),
+
 labelled as (
 
     select
@@ -32,12 +38,16 @@ labelled as (
         case when compared.area_no_h = 'ALL' then '全區' else regions.region_zh end as region_zh,
         case when compared.group_type = 'all' then '全部類別' else categories.category_zh end as category_zh,
         case when compared.group_type = 'all' then 'all categories' else categories.category_en end
-            as category_en
+            as category_en,
+        calendar.period_start
     from compared
     left join regions
         on compared.area_no_h = regions.area_no_h
     left join categories
         on compared.group_code = categories.category_no
+    left join calendar
+        on compared.period_type = calendar.period_type
+            and compared.period = calendar.period
 
 ),
 
@@ -47,6 +57,7 @@ final as (
         cast(period as {{ dbt.type_string() }}) as period,
         cast(roc_period as {{ dbt.type_string() }}) as roc_period,
         cast(period_type as {{ dbt.type_string() }}) as period_type,
+        cast(period_start as date) as period_start,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
         cast(group_code as {{ dbt.type_string() }}) as category_no,

@@ -8,7 +8,13 @@
     {{ exceptions.raise_compiler_error("var referral_region_basis must be 'issuer' or 'receiver', got '" ~ region_basis ~ "'") }}
 {%- endif %}
 
-with referrals as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+referrals as (
 
     select * from {{ ref('int_referrals_classified') }}
 
@@ -93,12 +99,13 @@ as_of as (
 quarters as (
 
     select distinct
-        fee_quarter,
-        roc_quarter,
-        {{ fee_month_start(
-            "concat(substr(fee_quarter, 1, 4), case substr(fee_quarter, 6, 1) when '1' then '01' when '2' then '04' when '3' then '07' else '10' end)"
-        ) }} as quarter_start
+        in_scope.fee_quarter,
+        in_scope.roc_quarter,
+        calendar_quarters.fee_quarter_start,
+        calendar_quarters.fee_quarter_end
     from in_scope
+    left join calendar_quarters
+        on in_scope.fee_quarter = calendar_quarters.fee_quarter
 
 ),
 
@@ -120,7 +127,8 @@ grid as (
     select
         quarters.fee_quarter,
         quarters.roc_quarter,
-        quarters.quarter_start,
+        quarters.fee_quarter_start,
+        quarters.fee_quarter_end,
         areas.area_no_h,
         areas.region_zh,
         directions.direction,
@@ -157,6 +165,7 @@ final as (
 
     select
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -175,9 +184,7 @@ final as (
         cast(median_days_seen_to_reply as double) as median_days_seen_to_reply,
         cast(excluded_referrals as {{ dbt.type_bigint() }}) as excluded_referrals,
         cast(as_of_date as date) as as_of_date,
-        cast(
-            as_of_date >= cast({{ add_days(dbt.dateadd('month', 3, 'quarter_start'), -1) }} as date) as boolean
-        ) as is_quarter_complete
+        cast(as_of_date >= fee_quarter_end as boolean) as is_quarter_complete
     from filled
 
 )

@@ -4,7 +4,13 @@
 -- (醫療費用點數 = 申請點數 + 部分負擔, before review deductions), the same quarter a year earlier,
 -- the growth (成長率) and the change (增減點數). The four items add up to the claims' points.
 
-with claims as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+claims as (
 
     select * from {{ ref('int_tcm_claims_flagged') }}
 
@@ -111,10 +117,23 @@ compared as (
 
 ),
 
+
+dated as (
+
+    select
+        compared.*,
+        calendar_quarters.fee_quarter_start
+    from compared
+    left join calendar_quarters
+        on compared.fee_quarter = calendar_quarters.fee_quarter
+
+),
+
 final as (
 
     select
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(fee_quarter_start as date) as fee_quarter_start,
         cast(roc_quarter as {{ dbt.type_string() }}) as roc_quarter,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
@@ -127,7 +146,7 @@ final as (
         cast(previous_year_points as bigint) as previous_year_points,
         cast({{ growth_rate('points', 'previous_year_points') }} as double) as points_growth,
         cast(points - previous_year_points as bigint) as points_change
-    from compared
+    from dated
 
 )
 

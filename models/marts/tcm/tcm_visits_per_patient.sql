@@ -6,7 +6,23 @@
 -- patient of both and once of the country. Every region has a row for every period with TCM
 -- claims; a period a year earlier that the extract does not cover gives null.
 
-with claims as (
+with calendar_quarters as (
+
+    select * from {{ ref('int_calendar_quarters') }}
+
+),
+
+calendar_months as (
+
+    select
+        fee_ym as fee_month_label,
+        month_start as fee_month_start
+    from {{ ref('int_calendar_month_periods') }}
+    where period_type = 'quarter'
+
+),
+
+claims as (
 
     select * from {{ ref('int_tcm_claims_flagged') }}
 
@@ -118,6 +134,21 @@ compared as (
 
 ),
 
+
+dated as (
+
+    select
+        compared.*,
+        calendar_quarters.fee_quarter_start,
+        calendar_months.fee_month_start
+    from compared
+    left join calendar_quarters
+        on compared.fee_quarter = calendar_quarters.fee_quarter
+    left join calendar_months
+        on compared.fee_period = calendar_months.fee_month_label
+
+),
+
 final as (
 
     select
@@ -125,6 +156,10 @@ final as (
         cast(fee_period as {{ dbt.type_string() }}) as fee_period,
         cast(roc_period as {{ dbt.type_string() }}) as roc_period,
         cast(fee_quarter as {{ dbt.type_string() }}) as fee_quarter,
+        cast(
+            case when period_kind = 'MONTH' then fee_month_start else fee_quarter_start end
+            as date
+        ) as period_start,
         cast(area_no_h as {{ dbt.type_string() }}) as area_no_h,
         cast(region_zh as {{ dbt.type_string() }}) as region_zh,
         cast(visits as bigint) as visits,
@@ -138,7 +173,7 @@ final as (
         cast(visits_per_patient - previous_visits_per_patient as double) as visits_per_patient_change,
         cast({{ growth_rate('visits_per_patient', 'previous_visits_per_patient') }} as double)
             as visits_per_patient_growth
-    from compared
+    from dated
 
 )
 
