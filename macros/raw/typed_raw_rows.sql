@@ -15,7 +15,7 @@
     (raw.<table>__parquet, raw.<table>__csv; create_raw_views), and a Parquet column that already
     has the contract's type is not turned into text and back. CSV text, and a Parquet column of
     any other type, is cleaned as text and strictly cast (dbt.safe_cast). Both give the same
-    values for the same rows. Other engines, and unit tests, read the table's raw view as text.
+    values for the same rows (a typed date or timestamp before year 1 is invalid, like its text). Other engines, and unit tests, read the table's raw view as text.
 -#}
 {% macro typed_raw_rows(source_relation, columns, where='') -%}
     {%- set contract = typed_raw_contract(source_relation) -%}
@@ -35,7 +35,13 @@
         {%- if spec is string %}
         {{ clean_text(quoted) }} as {{ name }},
         {%- elif reader.types.get(raw_name) == data_type | lower | replace(' ', '') %}
+        {%- if data_type | lower in ['date', 'timestamp'] %}
+        {#- the contract's dates have a 4-digit year: a typed date before year 1 (BC) is invalid,
+            as its text is on the text path #}
+        case when {{ quoted }} >= cast('0001-01-01' as {{ data_type }}) then {{ quoted }} end as {{ name }},
+        {%- else %}
         {{ quoted }} as {{ name }},
+        {%- endif %}
         cast({{ quoted }} as {{ dbt.type_string() }}) as {{ name }}_text,
         {%- else %}
         {{ dbt.safe_cast(clean_text(quoted), data_type) }} as {{ name }},

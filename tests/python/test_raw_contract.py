@@ -68,6 +68,27 @@ def test_missing_required_column_names_the_file_and_column(tiny_extract: Path, t
     assert f"{victim}: missing required column AREA_NO_H" in output
 
 
+def test_typed_parquet_date_before_year_one_is_quarantined(tiny_extract: Path, tmp_path: Path) -> None:
+    """Typed Parquet is taken as it is, but the contract's dates have a 4-digit year: an order line
+    executed in 6 BC is quarantined as invalid_date, as the same value is when read as text."""
+    raw = copy_extract(tiny_extract, tmp_path / "raw")
+    month = sorted((raw / "oo").glob("fee_ym=*"))[0]
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * replace (make_timestamp(-5, 1, 1, 0, 0, 0) as EXE_S_DATE) "
+            f"from read_parquet('{month}/part-0.parquet') limit 1) to '{month}/bc-0.parquet' (format parquet)"
+        )
+    result = run_dbt(
+        ["run", "--select", "base_nhird__oo", "stg_nhird__oo_rejected"], raw, tmp_path / "w.duckdb", tmp_path
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rules = con.execute(
+            "select rule_name from staging.stg_nhird__oo_rejected where source_file like '%/bc-0.parquet'"
+        ).fetchall()
+    assert rules == [("invalid_date",)]
+
+
 def test_absent_optional_table_is_empty(tiny_extract: Path, tmp_path: Path) -> None:
     absent = ("dd", "pv_announced", "hosp_prospective", "prospective_region")
     raw = copy_extract(tiny_extract, tmp_path / "raw", without=absent)
