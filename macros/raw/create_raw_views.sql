@@ -77,6 +77,19 @@
 {% endmacro %}
 
 
+{#- DuckDB: an empty reader view raw.<name> with the contract's columns as text. -#}
+{% macro duckdb__create_empty_reader_view(name, columns) %}
+    {%- set empty_columns = [] -%}
+    {%- for column in columns -%}
+        {%- do empty_columns.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
+    {%- endfor -%}
+    {%- do run_query(
+        'create or replace view raw.' ~ name ~ ' as select ' ~ empty_columns | join(', ')
+        ~ ', cast(null as varchar) as _source_file where false'
+    ) -%}
+{% endmacro %}
+
+
 {#- The SQL function nhi_raw_csv (src/nhi_warehouse/duckdb_plugin.py) on one CSV file: how to
     read it as the contract table (encoding, layout, the file to read, its columns, the required
     columns it lacks, or why it cannot be read). -#}
@@ -108,9 +121,9 @@
     {%- set n_csv = files.columns[1].values()[0] -%}
 
     {%- if n_parquet == 0 and n_csv == 0 -%}
-        {%- do run_query('drop view if exists raw.' ~ table_name ~ '__parquet') -%}
-        {%- do run_query('drop view if exists raw.' ~ table_name ~ '__csv') -%}
         {%- do create_empty_raw_view(table_name, folder, required, columns) -%}
+        {%- do duckdb__create_empty_reader_view(table_name ~ '__parquet', columns) -%}
+        {%- do duckdb__create_empty_reader_view(table_name ~ '__csv', columns) -%}
         {{ return('') }}
     {%- endif -%}
 
@@ -241,12 +254,14 @@
     {%- endfor -%}
     {%- do run_query('create or replace view raw.' ~ table_name ~ ' as ' ~ parts | join(' union all ')) -%}
     {#- The same rows by kind of file, each with its own types (Parquet as written, CSV as text):
-        raw.<table>__parquet and raw.<table>__csv, read by typed_raw_rows. -#}
+        raw.<table>__parquet and raw.<table>__csv, read by typed_raw_rows. Both always exist (empty
+        when the folder has no file of that kind), so a base view compiled in an earlier run still
+        reads every file of this one. -#}
     {%- for kind, kind_parts in reader_parts.items() -%}
         {%- if kind_parts -%}
             {%- do run_query('create or replace view raw.' ~ table_name ~ '__' ~ kind ~ ' as ' ~ kind_parts | join(' union all ')) -%}
         {%- else -%}
-            {%- do run_query('drop view if exists raw.' ~ table_name ~ '__' ~ kind) -%}
+            {%- do duckdb__create_empty_reader_view(table_name ~ '__' ~ kind, columns) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ log("raw." ~ table_name ~ ": " ~ n_parquet ~ " parquet and " ~ n_csv ~ " csv file(s) under " ~ folder, info=true) }}
