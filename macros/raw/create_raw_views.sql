@@ -63,6 +63,14 @@
             ~ folder ~ "'. Set NHI_RAW_ROOT (or --vars '{raw_root: ...}') to the extract's root folder."
         ) }}
     {%- endif -%}
+    {%- do create_empty_view(table_name, columns) -%}
+    {{ log("raw." ~ table_name ~ ": optional table absent (" ~ folder ~ "), using an empty table", info=true) }}
+{% endmacro %}
+
+
+{#- An empty view raw.<name> with the contract's columns and _source_file, all text: an absent
+    optional table, and on DuckDB a reader view for a kind of file the folder does not hold. -#}
+{% macro create_empty_view(name, columns) %}
     {%- set empty_columns = [] -%}
     {%- for column in columns -%}
         {%- do empty_columns.append(
@@ -70,22 +78,8 @@
         ) -%}
     {%- endfor -%}
     {%- do run_query(
-        'create or replace view raw.' ~ table_name ~ ' as select '
+        'create or replace view raw.' ~ name ~ ' as select '
         ~ empty_columns | join(', ') ~ ', cast(null as ' ~ dbt.type_string() ~ ') as _source_file where false'
-    ) -%}
-    {{ log("raw." ~ table_name ~ ": optional table absent (" ~ folder ~ "), using an empty table", info=true) }}
-{% endmacro %}
-
-
-{#- DuckDB: an empty reader view raw.<name> with the contract's columns as text. -#}
-{% macro duckdb__create_empty_reader_view(name, columns) %}
-    {%- set empty_columns = [] -%}
-    {%- for column in columns -%}
-        {%- do empty_columns.append('cast(null as varchar) as "' ~ column.name ~ '"') -%}
-    {%- endfor -%}
-    {%- do run_query(
-        'create or replace view raw.' ~ name ~ ' as select ' ~ empty_columns | join(', ')
-        ~ ', cast(null as varchar) as _source_file where false'
     ) -%}
 {% endmacro %}
 
@@ -122,8 +116,8 @@
 
     {%- if n_parquet == 0 and n_csv == 0 -%}
         {%- do create_empty_raw_view(table_name, folder, required, columns) -%}
-        {%- do duckdb__create_empty_reader_view(table_name ~ '__parquet', columns) -%}
-        {%- do duckdb__create_empty_reader_view(table_name ~ '__csv', columns) -%}
+        {%- do create_empty_view(table_name ~ '__parquet', columns) -%}
+        {%- do create_empty_view(table_name ~ '__csv', columns) -%}
         {{ return('') }}
     {%- endif -%}
 
@@ -261,7 +255,7 @@
         {%- if kind_parts -%}
             {%- do run_query('create or replace view raw.' ~ table_name ~ '__' ~ kind ~ ' as ' ~ kind_parts | join(' union all ')) -%}
         {%- else -%}
-            {%- do duckdb__create_empty_reader_view(table_name ~ '__' ~ kind, columns) -%}
+            {%- do create_empty_view(table_name ~ '__' ~ kind, columns) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ log("raw." ~ table_name ~ ": " ~ n_parquet ~ " parquet and " ~ n_csv ~ " csv file(s) under " ~ folder, info=true) }}
