@@ -28,6 +28,26 @@
     {{ return('incremental' if target.type == 'duckdb' else fallback) }}
 {%- endmacro %}
 
+{#- The config of a fee-month model: incremental by fee month on DuckDB (dbt's `append` with the
+    delete and record hooks), a `fallback` (table) elsewhere; the other arguments are its
+    meta.fee_month (below). -#}
+{% macro fee_month_model(inputs, monthly_rows=[], joined=[], vars=[], column='fee_ym', fallback='table') -%}
+    {%- set spec = {'inputs': inputs} -%}
+    {%- for name, value in [('monthly_rows', monthly_rows), ('joined', joined), ('vars', vars)] if value -%}
+        {%- do spec.update({name: value}) -%}
+    {%- endfor -%}
+    {%- if column != 'fee_ym' -%}
+        {%- do spec.update({'column': column}) -%}
+    {%- endif -%}
+    {{ config(
+        materialized=incremental_on_duckdb(fallback),
+        incremental_strategy='append',
+        pre_hook="{{ delete_fee_months() }}",
+        post_hook="{{ record_fee_months() }}",
+        meta={'fee_month': spec},
+    ) }}
+{%- endmacro %}
+
 {#- The raw tables tracked by fee month. -#}
 {% macro fee_month_raw_tables() -%}
     {{ return(['cd', 'oo']) }}
@@ -113,28 +133,37 @@
 {%- endmacro %}
 
 {#- The model's fee-month inputs, from its config: meta.fee_month = {inputs: raw tables ('raw.cd')
-    and upstream fee-month models, joined: small relations whose content enters every month,
-    column: the model's fee-month column}. -#}
+    and upstream fee-month models, monthly_rows: tables (not built by fee month) with a fee_ym
+    column whose rows of a month enter that month's fingerprint, joined: small relations whose
+    content enters every month, vars: project vars the model reads, whose values enter every
+    month, column: the model's fee-month column}. -#}
 {% macro _fee_month_spec() -%}
     {%- set spec = (config.get('meta') or {}).get('fee_month') -%}
     {%- if not execute -%}
-        {{ return({'inputs': [], 'joined': [], 'column': 'fee_ym'}) }}
+        {{ return({'inputs': [], 'monthly_rows': [], 'joined': [], 'vars': [], 'column': 'fee_ym'}) }}
     {%- elif not spec -%}
         {{ exceptions.raise_compiler_error(model.name ~ ': meta.fee_month (inputs, column) is not configured') }}
     {%- endif -%}
-    {{ return({'inputs': spec['inputs'], 'joined': spec.get('joined', []), 'column': spec.get('column', 'fee_ym')}) }}
+    {{ return({
+        'inputs': spec['inputs'], 'monthly_rows': spec.get('monthly_rows', []),
+        'joined': spec.get('joined', []), 'vars': spec.get('vars', []), 'column': spec.get('column', 'fee_ym')
+    }) }}
 {%- endmacro %}
 
 {#- SQL: (fee_ym_key, fingerprint) of this model's inputs. -#}
 {% macro _fee_month_inputs_sql() -%}
-    {%- set inputs = _fee_month_spec()['inputs'] -%}
-    {%- set joined = _fee_month_spec()['joined'] -%}
+    {%- set spec = _fee_month_spec() -%}
+    {%- set inputs = spec['inputs'] -%}
+    {%- set joined = spec['joined'] -%}
     {%- set constants = [model.name, (model.checksum or {}).get('checksum', ''), fee_month_settings()] -%}
     {%- for node_id in model.depends_on.nodes | sort -%}
         {%- set node = graph.nodes.get(node_id) -%}
         {%- if node -%}
             {%- do constants.append(node_id ~ '=' ~ node.checksum.checksum) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- for name in spec['vars'] -%}
+        {%- do constants.append('var ' ~ name ~ '=' ~ tojson(var(name, none))) -%}
     {%- endfor -%}
     {%- for relation_name in joined -%}
         {%- set relation = ref(relation_name) -%}
@@ -154,10 +183,16 @@
         select fee_ym_key, '{{ input }}' as input, fingerprint
         from raw_state.model_fee_months where model_name = '{{ input }}'
         {%- endif %}
-        {%- if not loop.last %}
         union all
-        {%- endif %}
         {%- endfor %}
+        {%- for relation_name in spec['monthly_rows'] %}
+        select coalesce(monthly.fee_ym, '') as fee_ym_key, '{{ relation_name }}' as input,
+            md5(string_agg(cast(monthly as varchar), '|' order by cast(monthly as varchar))) as fingerprint
+        from {{ ref(relation_name) }} as monthly
+        group by coalesce(monthly.fee_ym, '')
+        union all
+        {%- endfor %}
+        select null as fee_ym_key, null as input, null as fingerprint where false
     )
     select
         fee_ym_key,

@@ -115,6 +115,15 @@ def keep_delivered_files(delivered: Path, raw: Path) -> None:
             os.utime(copy, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
 
 
+def compiled_months(work: Path, *path: str) -> set[str]:
+    """The fee months the last compiled fee-month model `path` (folders and name under models/) selects."""
+    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / Path(*path).with_suffix(".sql")
+    sql = compiled.read_text(encoding="utf-8")
+    listed = re.search(r", ''\) in \(([^)]*)\)", sql)
+    assert listed, sql[:2000]
+    return {value.strip().strip("'") for value in listed.group(1).split(",") if value.strip() != "null"}
+
+
 def rebuilt_months(work: Path) -> tuple[set[str], set[str]]:
     """The fee months and the raw files the last compiled base_nhird__cd (the one read of raw cd) selects."""
     base = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "base"
@@ -180,11 +189,50 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
         tested = {key for key, invocation in rebuilt if invocation == build["metadata"]["invocation_id"]}
         assert tested == {key for file, key in oo_files if file not in a_files}
         assert tested
+        # ... and every fee-month model, staging or downstream, rebuilt exactly the months of the
+        # raw files new in this run that it reads (through base_nhird__cd and/or base_nhird__oo)
+        touched_by = {"base_nhird__cd": touched, "base_nhird__oo": tested}
+        manifest = json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
+        expected = {}
+        for node_id, node in manifest["nodes"].items():
+            if node["resource_type"] != "model" or "inputs" not in node["config"]["meta"].get("fee_month", {}):
+                continue
+            ancestors, stack = set(), [node_id]
+            while stack:
+                for parent in manifest["parent_map"][stack.pop()]:
+                    if parent not in ancestors:
+                        ancestors.add(parent)
+                        stack.append(parent)
+            names = {parent.split(".")[-1] for parent in ancestors | {node_id}}
+            expected[node["name"]] = set().union(*(months for base, months in touched_by.items() if base in names))
+        with duckdb.connect(str(incremental), read_only=True) as con:
+            per_model = con.execute(
+                "select model_name, fee_ym_key from raw_state.model_fee_months where invocation_id = ?",
+                [build["metadata"]["invocation_id"]],
+            ).fetchall()
+        rebuilt_by = {name: {key for model, key in per_model if model == name} for name in expected}
+        assert rebuilt_by == expected
+        assert len(expected) >= 17
 
     # the same delivery again rebuilds nothing
     result = run_dbt(["compile", "--select", "base_nhird__cd"], work / "raw", incremental, work)
     assert result.returncode == 0, result.stdout[-5000:]
     assert rebuilt_months(work) == (set(), set())
+
+    if mode == "cumulative":
+        # a var a fee-month model reads (meta.fee_month.vars) rebuilds every month of that model
+        scoped = ("intermediate", "reexam", "int_reexam_executions_scoped")
+        result = run_dbt(["compile", "--select", scoped[-1]], work / "raw", incremental, work)
+        assert result.returncode == 0, result.stdout[-5000:]
+        assert compiled_months(work, *scoped) == set()
+        result = run_dbt(
+            ["compile", "--select", scoped[-1], "--vars", "{reexam_include_hospitals: true}"],
+            work / "raw",
+            incremental,
+            work,
+        )
+        assert result.returncode == 0, result.stdout[-5000:]
+        assert compiled_months(work, *scoped) == {key for _, key in holding}
 
     full = work / "full_refresh.duckdb"
     shutil.copy(incremental, full)

@@ -5,10 +5,19 @@
 -- Rows that cannot be used for eligibility are kept with an exclusion_reason:
 -- OUT_OF_SCOPE_SECTOR (claim outside var care_plan_sectors, e.g. TCM or dialysis) and
 -- MISSING_PHYSICIAN (the plan needs the same physician and the claim has none).
+-- On DuckDB built by fee month: a run recomputes the fee months whose claims changed; a changed
+-- code list or var care_plan_sectors rebuilds every month (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_claims_classified'],
+    vars=['care_plan_sectors'],
+) }}
 
 with claims as (
 
-    select * from {{ ref('int_outpatient_claims_classified') }}
+    select classified.* from {{ ref('int_outpatient_claims_classified') }} as classified
+    where true
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 

@@ -7,12 +7,9 @@
 -- On DuckDB built by fee month: a run recomputes the fee months whose claims changed; a changed
 -- case_types seed or institution table rebuilds every month (docs/incremental.md).
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['stg_nhird__cd'], 'joined': ['int_institutions_classified']}},
+{{ fee_month_model(
+    inputs=['stg_nhird__cd'],
+    joined=['int_institutions_classified'],
 ) }}
 
 with claims as (

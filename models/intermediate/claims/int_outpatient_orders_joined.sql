@@ -8,12 +8,9 @@
 -- changed; a changed code list or institution table rebuilds every month (docs/incremental.md).
 -- depends_on: {{ ref('int_institutions_classified') }}
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['int_outpatient_orders_listed', 'int_outpatient_claims_classified'], 'joined': ['int_institutions_classified']}},
+{{ fee_month_model(
+    inputs=['int_outpatient_orders_listed', 'int_outpatient_claims_classified'],
+    joined=['int_institutions_classified'],
 ) }}
 
 with orders as (

@@ -8,12 +8,8 @@
 -- On DuckDB built by fee month: a run recomputes the fee months whose raw order files changed,
 -- reading only those files; a changed code list rebuilds every month (docs/incremental.md).
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['base_nhird__oo']}},
+{{ fee_month_model(
+    inputs=['base_nhird__oo'],
 ) }}
 
 with order_lines as (

@@ -6,25 +6,35 @@
 -- = discharge − admission date, the discharge day not counted; a same-day stay counts as one day).
 -- Only the hospital's own claims: prescriptions it released to pharmacies (交付) are claimed by
 -- the pharmacy and are not here (002: 不含交付處方點數).
+-- On DuckDB built by fee month: a run recomputes the fee months whose claims changed
+-- (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_general_service_claims_split', 'int_outpatient_claims_classified'],
+    monthly_rows=['int_inpatient_claims_classified'],
+) }}
 
 with split as (
 
-    select * from {{ ref('int_general_service_claims_split') }}
-    where sector = 'HOSPITAL'
+    select claims_split.* from {{ ref('int_general_service_claims_split') }} as claims_split
+    where claims_split.sector = 'HOSPITAL'
+    {{ fee_month_filter('claims_split.fee_ym') }}
 
 ),
 
 outpatient as (
 
-    select * from {{ ref('int_outpatient_claims_classified') }}
-    where sector = 'HOSPITAL'
+    select classified.* from {{ ref('int_outpatient_claims_classified') }} as classified
+    where classified.sector = 'HOSPITAL'
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 
 inpatient as (
 
-    select * from {{ ref('int_inpatient_claims_classified') }}
-    where sector = 'HOSPITAL'
+    select classified.* from {{ ref('int_inpatient_claims_classified') }} as classified
+    where classified.sector = 'HOSPITAL'
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 

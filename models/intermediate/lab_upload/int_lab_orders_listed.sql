@@ -4,10 +4,19 @@
 -- provider group (int_institutions_grouped: hospitals by level, 西基院所, 中醫 and 牙醫 clinics,
 -- and the 交付機構 — 醫檢所 laboratories and pharmacies — whose 交付 claims are matched by the
 -- uploading institution instead of the upload's ORDER_HOSP_ID).
+-- On DuckDB built by fee month: a run recomputes the fee months whose order lines changed; a
+-- changed item list or institution table rebuilds every month (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_orders_joined'],
+    joined=['int_institutions_grouped'],
+) }}
 
 with orders as (
 
-    select * from {{ ref('int_outpatient_orders_joined') }}
+    select joined.* from {{ ref('int_outpatient_orders_joined') }} as joined
+    where true
+    {{ fee_month_filter('joined.fee_ym') }}
 
 ),
 

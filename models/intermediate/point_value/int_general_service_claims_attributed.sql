@@ -7,16 +7,28 @@
 -- dispensing institution. A claim whose ORIG_HOSP_ID is unknown to hosb is quarantined
 -- (int_claims_quarantined, unknown_prescriber) and does not reach the classified claims; every
 -- claim of an extract without the optional column keeps its own classification.
+-- On DuckDB built by fee month: a run recomputes the fee months whose outpatient or inpatient
+-- claims changed; a changed institution table rebuilds every month (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_claims_classified'],
+    monthly_rows=['int_inpatient_claims_classified'],
+    joined=['int_institutions_classified'],
+) }}
 
 with outpatient_claims as (
 
-    select * from {{ ref('int_outpatient_claims_classified') }}
+    select classified.* from {{ ref('int_outpatient_claims_classified') }} as classified
+    where true
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 
 inpatient_claims as (
 
-    select * from {{ ref('int_inpatient_claims_classified') }}
+    select classified.* from {{ ref('int_inpatient_claims_classified') }} as classified
+    where true
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 

@@ -10,16 +10,27 @@
 -- int_general_service_classes_matched) or order code, never more than the claim's
 -- general-service points. Deducted points (核減) count for the general service, capped at its
 -- points.
+-- On DuckDB built by fee month: a run recomputes the fee months whose claims, matched lines or
+-- claim classes changed (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_general_service_claims_attributed', 'int_general_service_lines_matched'],
+    monthly_rows=['int_general_service_classes_matched'],
+) }}
 
 with claims as (
 
-    select * from {{ ref('int_general_service_claims_attributed') }}
+    select attributed.* from {{ ref('int_general_service_claims_attributed') }} as attributed
+    where true
+    {{ fee_month_filter('attributed.fee_ym') }}
 
 ),
 
 lines as (
 
-    select * from {{ ref('int_general_service_lines_matched') }}
+    select matched.* from {{ ref('int_general_service_lines_matched') }} as matched
+    where true
+    {{ fee_month_filter('matched.fee_ym') }}
 
 ),
 

@@ -6,17 +6,27 @@
 -- Order lines come from int_outpatient_orders_joined, which keeps the codes on the reference
 -- lists (a warn-level test reports rules in force whose codes are not visible). A line matched by
 -- two rules counts once. Claims without matched lines have no row.
+-- On DuckDB built by fee month: a run recomputes the fee months whose order lines or claims
+-- changed; a changed rule rebuilds every month (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_orders_joined', 'int_general_service_claims_attributed'],
+    joined=['int_nonfloating_rules_unioned'],
+) }}
 
 with order_lines as (
 
-    select * from {{ ref('int_outpatient_orders_joined') }}
+    select joined.* from {{ ref('int_outpatient_orders_joined') }} as joined
+    where true
+    {{ fee_month_filter('joined.fee_ym') }}
 
 ),
 
 claims as (
 
-    select * from {{ ref('int_general_service_claims_attributed') }}
-    where setting = 'OUTPATIENT'
+    select attributed.* from {{ ref('int_general_service_claims_attributed') }} as attributed
+    where attributed.setting = 'OUTPATIENT'
+    {{ fee_month_filter('attributed.fee_ym') }}
 
 ),
 

@@ -4,12 +4,8 @@
 -- deduplicated or written; on DuckDB built by fee month, from the months whose order files or
 -- staged claims changed (docs/incremental.md).
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['base_nhird__oo', 'stg_nhird__cd']}},
+{{ fee_month_model(
+    inputs=['base_nhird__oo', 'stg_nhird__cd'],
 ) }}
 
 with order_lines as (

@@ -14,13 +14,24 @@
 --   in_scope                  an execution
 -- Sources over spec: domain spec §4 names no exclusions; the slide's 代辦 and 急診 exclusions are
 -- applied here. Nothing is dropped: marts.reexam_scope_summary counts every status.
+-- On DuckDB built by fee month: a run recomputes the fee months whose order lines changed; a
+-- changed item map, exclusion list, institution table or var reexam_include_hospitals rebuilds
+-- every month (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_orders_joined'],
+    joined=['int_institutions_grouped'],
+    vars=['reexam_include_hospitals'],
+) }}
 
 {%- set include_hospitals = var('reexam_include_hospitals', false) | string | lower in ['true', '1', 'yes'] %}
 {%- set sectors_in_scope = ['WM_PRIMARY', 'HOSPITAL'] if include_hospitals else ['WM_PRIMARY'] %}
 
 with orders as (
 
-    select * from {{ ref('int_outpatient_orders_joined') }}
+    select joined.* from {{ ref('int_outpatient_orders_joined') }} as joined
+    where true
+    {{ fee_month_filter('joined.fee_ym') }}
 
 ),
 

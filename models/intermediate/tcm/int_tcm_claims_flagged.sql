@@ -4,11 +4,18 @@
 -- consultation points above 0 and a case type not in seed tcm_visit_count_exclusions (22, 25, A3,
 -- B6). The reason a claim is not a visit is kept (visit_exclusion_reason), so nothing is dropped
 -- silently. Every 中醫 utilisation mart reads this model.
+-- On DuckDB built by fee month: a run recomputes the fee months whose claims changed
+-- (docs/incremental.md).
+
+{{ fee_month_model(
+    inputs=['int_outpatient_claims_classified'],
+) }}
 
 with claims as (
 
-    select * from {{ ref('int_outpatient_claims_classified') }}
-    where sector = 'TCM'
+    select classified.* from {{ ref('int_outpatient_claims_classified') }} as classified
+    where classified.sector = 'TCM'
+    {{ fee_month_filter('classified.fee_ym') }}
 
 ),
 

@@ -5,12 +5,8 @@
 -- (docs/incremental.md). Ties on APPL_DATE and file go to the larger T_DOT, then the smaller
 -- patient_key.
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['base_nhird__cd']}},
+{{ fee_month_model(
+    inputs=['base_nhird__cd'],
 ) }}
 
 with checked as (

@@ -2,12 +2,9 @@
 -- Built by fee month on DuckDB like stg_nhird__oo (macros/increments/fee_month_increments.sql):
 -- `fee_ym_key` is the row's FEE_YM as delivered ('' when empty), valid or not.
 
-{{ config(
-    materialized=incremental_on_duckdb('table'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['base_nhird__oo'], 'column': 'fee_ym_key'}},
+{{ fee_month_model(
+    inputs=['base_nhird__oo'],
+    column='fee_ym_key',
 ) }}
 
 with rejected as (

@@ -5,12 +5,9 @@
 -- raw files holding the months it rebuilds, docs/incremental.md), read by the staging,
 -- quarantine and intermediate models of the table; a view on other engines.
 
-{{ config(
-    materialized=incremental_on_duckdb('view'),
-    incremental_strategy='append',
-    pre_hook="{{ delete_fee_months() }}",
-    post_hook="{{ record_fee_months() }}",
-    meta={'fee_month': {'inputs': ['raw.cd']}},
+{{ fee_month_model(
+    inputs=['raw.cd'],
+    fallback='view',
 ) }}
 
 with source as (
