@@ -13,8 +13,9 @@
     * A month's input fingerprint for a model: a hash of the fingerprints of the raw files that
       hold the month (or of what the upstream incremental model recorded for it), the code
       checksums of the model and of every node it depends on (seeds included), the content of
-      the small relations it joins, the plausibility bounds and the pseudonymisation key's
-      fingerprint.
+      the small relations it joins, the month's rows of the tables it reads by month (their
+      count and the sum of DuckDB's hash of each row: no sort), the vars it reads, the
+      plausibility bounds and the pseudonymisation key's fingerprint.
     * raw_state.model_fee_months: per model and month, the input fingerprint it was last built
       from and the dbt invocation that built it (post-hook, in the model's transaction: a failed
       model records nothing). A month that is new or whose fingerprint changed is deleted by
@@ -187,7 +188,7 @@
         {%- endfor %}
         {%- for relation_name in spec['monthly_rows'] %}
         select coalesce(monthly.fee_ym, '') as fee_ym_key, '{{ relation_name }}' as input,
-            md5(string_agg(cast(monthly as varchar), '|' order by cast(monthly as varchar))) as fingerprint
+            md5(cast(count(*) as varchar) || ':' || cast(sum(hash(monthly)) as varchar)) as fingerprint
         from {{ ref(relation_name) }} as monthly
         group by coalesce(monthly.fee_ym, '')
         union all

@@ -233,6 +233,20 @@ def test_incremental_month_equals_full_refresh(extract: Path, warehouse_a: tuple
         )
         assert result.returncode == 0, result.stdout[-5000:]
         assert compiled_months(work, *scoped) == {key for _, key in holding}
+        # a changed row of a table read by month (meta.fee_month.monthly_rows: the inpatient
+        # claims) rebuilds that row's month of the models reading it, and only that month
+        probe = work / "probe.duckdb"
+        shutil.copy(incremental, probe)
+        with duckdb.connect(str(probe)) as con:
+            month = con.execute("select min(fee_ym) from intermediate.int_inpatient_claims_classified").fetchone()[0]
+            con.execute(
+                "update intermediate.int_inpatient_claims_classified set t_dot = t_dot + 1 where fee_ym = ?", [month]
+            )
+        attributed = ("intermediate", "point_value", "int_general_service_claims_attributed")
+        result = run_dbt(["compile", "--select", attributed[-1]], work / "raw", probe, work)
+        assert result.returncode == 0, result.stdout[-5000:]
+        assert compiled_months(work, *attributed) == {month}
+        probe.unlink()
 
     full = work / "full_refresh.duckdb"
     shutil.copy(incremental, full)
