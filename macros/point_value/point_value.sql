@@ -17,19 +17,6 @@
     (year({{ date_expression }}) * 12 + month({{ date_expression }}))
 {%- endmacro %}
 
-{#- First day of a Gregorian quarter label: '2022Q2' -> date '2022-04-01'. -#}
-{% macro pv_quarter_start_date(fee_quarter) -%}
-    cast(concat(
-        substr({{ fee_quarter }}, 1, 4),
-        case substr({{ fee_quarter }}, 6, 1)
-            when '1' then '-01-01'
-            when '2' then '-04-01'
-            when '3' then '-07-01'
-            else '-10-01'
-        end
-    ) as date)
-{%- endmacro %}
-
 {#- A date plus a number of whole months, as a date (dbt.dateadd yields a timestamp on DuckDB). -#}
 {% macro pv_add_months(date_expression, months) -%}
     cast({{ dbt.dateadd('month', months, date_expression) }} as date)
@@ -40,25 +27,6 @@
     cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', months ~ ' + 1', dbt.date_trunc('month', date_expression))) }} as date)
 {%- endmacro %}
 
-{#- Quarter label of the same quarter one year earlier: '2025Q4' -> '2024Q4'. -#}
-{% macro pv_previous_year_quarter(fee_quarter) -%}
-    concat(
-        cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}),
-        substr({{ fee_quarter }}, 5, 2)
-    )
-{%- endmacro %}
-
-{#- Quarter label of the previous quarter: '2025Q1' -> '2024Q4', '2025Q3' -> '2025Q2'. -#}
-{% macro pv_previous_quarter(fee_quarter) -%}
-    case
-        when substr({{ fee_quarter }}, 6, 1) = '1'
-            then concat(cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}), 'Q4')
-        else concat(
-            substr({{ fee_quarter }}, 1, 5),
-            cast(cast(substr({{ fee_quarter }}, 6, 1) as integer) - 1 as {{ dbt.type_string() }})
-        )
-    end
-{%- endmacro %}
 
 {#- Rank of a region's point value among the regions of the same partition (1 = highest, ties
     share a rank); null for the whole country (area_no_h 'ALL') and for null values. -#}

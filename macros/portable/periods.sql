@@ -49,6 +49,39 @@
     )
 {%- endmacro %}
 
+{#- First day of a Gregorian quarter label: '2022Q2' -> date '2022-04-01'. -#}
+{% macro quarter_start_date(fee_quarter) -%}
+    cast(concat(
+        substr({{ fee_quarter }}, 1, 4),
+        case substr({{ fee_quarter }}, 6, 1)
+            when '1' then '-01-01'
+            when '2' then '-04-01'
+            when '3' then '-07-01'
+            else '-10-01'
+        end
+    ) as date)
+{%- endmacro %}
+
+{#- The same quarter one year earlier (基期, 去年同期): '2025Q4' -> '2024Q4'. -#}
+{% macro year_earlier_quarter(fee_quarter) -%}
+    concat(
+        cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}),
+        substr({{ fee_quarter }}, 5, 2)
+    )
+{%- endmacro %}
+
+{#- The previous quarter: '2025Q1' -> '2024Q4', '2025Q3' -> '2025Q2'. -#}
+{% macro previous_quarter(fee_quarter) -%}
+    case
+        when substr({{ fee_quarter }}, 6, 1) = '1'
+            then concat(cast(cast(substr({{ fee_quarter }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}), 'Q4')
+        else concat(
+            substr({{ fee_quarter }}, 1, 5),
+            cast(cast(substr({{ fee_quarter }}, 6, 1) as integer) - 1 as {{ dbt.type_string() }})
+        )
+    end
+{%- endmacro %}
+
 {#- Is the text a valid Gregorian quarter 'YYYYQn'? -#}
 {% macro is_valid_fee_quarter(fee_quarter) -%}
     (

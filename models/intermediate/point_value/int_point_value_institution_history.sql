@@ -63,7 +63,7 @@ history_calendar as (
         history_quarters.fee_quarter,
         history_quarters.as_of_date,
         history_quarters.history_fee_quarter,
-        {{ pv_add_months(pv_quarter_start_date('history_quarters.history_fee_quarter'), 'offsets.month_offset') }}
+        {{ pv_add_months(quarter_start_date('history_quarters.history_fee_quarter'), 'offsets.month_offset') }}
             as month_start
     from history_quarters
     cross join (

@@ -38,7 +38,7 @@ dated as (
     select
         quarters.fee_quarter,
         quarters.roc_quarter,
-        {{ pv_quarter_start_date('quarters.fee_quarter') }} as quarter_start_date,
+        {{ quarter_start_date('quarters.fee_quarter') }} as quarter_start_date,
         as_of.as_of_date
     from quarters
     cross join as_of

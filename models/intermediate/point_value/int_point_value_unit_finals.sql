@@ -25,8 +25,8 @@ windows as (
         request_kind,
         fee_quarter,
         as_of_date,
-        {{ pv_month_number('min(' ~ pv_quarter_start_date('history_fee_quarter') ~ ')') }} - 3 as first_month_number,
-        {{ pv_month_number('max(' ~ pv_quarter_start_date('history_fee_quarter') ~ ')') }} + 2 as last_month_number
+        {{ pv_month_number('min(' ~ quarter_start_date('history_fee_quarter') ~ ')') }} - 3 as first_month_number,
+        {{ pv_month_number('max(' ~ quarter_start_date('history_fee_quarter') ~ ')') }} + 2 as last_month_number
     from history_quarters
     group by request_kind, fee_quarter, as_of_date
 

@@ -42,7 +42,7 @@ wanted as (
         union all
         select
             hosp_id,
-            {{ prospective_base_quarter('fee_quarter') }} as fee_quarter
+            {{ year_earlier_quarter('fee_quarter') }} as fee_quarter
         from inputs
     ) as quarters
 

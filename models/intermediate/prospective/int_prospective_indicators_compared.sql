@@ -27,8 +27,8 @@ hospitals as (
 
     select
         inputs.*,
-        {{ prospective_base_quarter('inputs.fee_quarter') }} as base_quarter,
-        {{ prospective_quarter_start('inputs.fee_quarter') }} as quarter_start,
+        {{ year_earlier_quarter('inputs.fee_quarter') }} as base_quarter,
+        {{ quarter_start_date('inputs.fee_quarter') }} as quarter_start,
         institutions.hosp_name,
         institutions.hosp_cont_type,
         institutions.contract_type_zh,

@@ -82,10 +82,10 @@ region_hospitals as (
         on region_quarters.area_no_h = institutions.area_no_h
     where
         institutions.institution_sector = 'HOSPITAL'
-        and institutions.contract_start_date <= {{ prospective_quarter_start('region_quarters.fee_quarter') }}
+        and institutions.contract_start_date <= {{ quarter_start_date('region_quarters.fee_quarter') }}
         and (
             institutions.contract_end_date is null
-            or institutions.contract_end_date >= {{ prospective_quarter_start('region_quarters.fee_quarter') }}
+            or institutions.contract_end_date >= {{ quarter_start_date('region_quarters.fee_quarter') }}
         )
 
 ),

@@ -92,9 +92,7 @@ joined as (
         peers.peer_responsible_orders,
         peers.peer_uploaded_orders,
         as_of.as_of_date,
-        {{ fee_month_start(
-            "concat(substr(rated.fee_quarter, 1, 4), case substr(rated.fee_quarter, 6, 1) when '1' then '01' when '2' then '04' when '3' then '07' else '10' end)"
-        ) }} as quarter_start
+        {{ quarter_start_date('rated.fee_quarter') }} as quarter_start
     from rated
     left join institutions
         on rated.hosp_id = institutions.hosp_id

@@ -64,12 +64,12 @@ compared as (
     left join settled as previous_quarter
         on settled.sector = previous_quarter.sector
             and settled.area_no_h = previous_quarter.area_no_h
-            and {{ pv_previous_quarter('settled.fee_quarter') }} = previous_quarter.fee_quarter
+            and {{ previous_quarter('settled.fee_quarter') }} = previous_quarter.fee_quarter
             and previous_quarter.status = 'SETTLED'
     left join settled as year_ago
         on settled.sector = year_ago.sector
             and settled.area_no_h = year_ago.area_no_h
-            and {{ pv_previous_year_quarter('settled.fee_quarter') }} = year_ago.fee_quarter
+            and {{ year_earlier_quarter('settled.fee_quarter') }} = year_ago.fee_quarter
             and year_ago.status = 'SETTLED'
 
 ),

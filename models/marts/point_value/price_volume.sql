@@ -52,7 +52,7 @@ with_previous as (
     left join ratios as previous_quarter
         on current_quarter.sector = previous_quarter.sector
             and current_quarter.area_no_h = previous_quarter.area_no_h
-            and {{ pv_previous_year_quarter('current_quarter.fee_quarter') }} = previous_quarter.fee_quarter
+            and {{ year_earlier_quarter('current_quarter.fee_quarter') }} = previous_quarter.fee_quarter
 
 ),
 
