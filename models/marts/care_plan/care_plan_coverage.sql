@@ -149,6 +149,7 @@ final as (
         cast(year as integer) as year,
         cast(roc_year as integer) as roc_year,
         cast(through_month as integer) as through_month,
+        {{ fee_month_start('cast(year * 100 + through_month as ' ~ dbt.type_string() ~ ')') }} as through_month_start,
         cast(eligibility_year as integer) as eligibility_year,
         cast(eligibility_year_data_months as integer) as eligibility_year_data_months,
         cast(coalesce(eligibility_year_data_months = 12, false) as boolean) as is_eligibility_year_complete,

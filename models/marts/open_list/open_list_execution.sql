@@ -116,6 +116,7 @@ final as (
         cast(cohort_roc_year as {{ dbt.type_string() }}) as cohort_roc_year,
         cast(cohort_year as integer) as cohort_year,
         cast(fee_year as integer) as fee_year,
+        {{ fee_month_start('cast(fee_year * 100 + 1 as ' ~ dbt.type_string() ~ ')') }} as fee_year_start,
         cast(fee_roc_year as integer) as fee_roc_year,
         cast(fee_months as integer) as fee_months,
         cast(through_fee_ym as {{ dbt.type_string() }}) as through_fee_ym,
