@@ -115,27 +115,28 @@ def keep_delivered_files(delivered: Path, raw: Path) -> None:
             os.utime(copy, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
 
 
-def compiled_months(work: Path, *path: str) -> set[str]:
-    """The fee months the last compiled fee-month model `path` (folders and name under models/) selects."""
-    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / Path(*path).with_suffix(".sql")
-    sql = compiled.read_text(encoding="utf-8")
-    listed = re.search(r", ''\) in \(([^)]*)\)", sql)
+def _listed(sql: str, pattern: str) -> set[str]:
+    """The quoted values of the SQL list `... in (...)` that `pattern` (ending in that list) finds."""
+    listed = re.search(pattern + r" in \(([^)]*)\)", sql)
     assert listed, sql[:2000]
     return {value.strip().strip("'") for value in listed.group(1).split(",") if value.strip() != "null"}
 
 
+def _compiled(work: Path, *path: str) -> str:
+    """The last compiled SQL of model `path` (folders and name under models/)."""
+    compiled = work / "target" / "compiled" / "nhi_warehouse" / "models" / Path(*path).with_suffix(".sql")
+    return compiled.read_text(encoding="utf-8")
+
+
+def compiled_months(work: Path, *path: str) -> set[str]:
+    """The fee months the last compiled fee-month model `path` selects."""
+    return _listed(_compiled(work, *path), r", ''\)")
+
+
 def rebuilt_months(work: Path) -> tuple[set[str], set[str]]:
     """The fee months and the raw files the last compiled base_nhird__cd (the one read of raw cd) selects."""
-    base = work / "target" / "compiled" / "nhi_warehouse" / "models" / "staging" / "nhird" / "base"
-    sql = (base / "base_nhird__cd.sql").read_text(encoding="utf-8")
-    months = re.search(r", ''\) in \(([^)]*)\)", sql)
-    files = re.search(r"_source_file in \(([^)]*)\)", sql)
-    assert months and files, sql[:2000]
-
-    def values(listed: str) -> set[str]:
-        return {value.strip().strip("'") for value in listed.split(",") if value.strip() != "null"}
-
-    return values(months.group(1)), values(files.group(1))
+    sql = _compiled(work, "staging", "nhird", "base", "base_nhird__cd")
+    return _listed(sql, r", ''\)"), _listed(sql, "_source_file")
 
 
 @pytest.mark.parametrize("mode", ["new-files", "cumulative"])
